@@ -1,0 +1,1 @@
+"""Plain-Python helpers of sales_closing: they import nothing from Odoo."""

@@ -1,0 +1,130 @@
+# Copyright 2026 The sales_closing authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+CUSTOMER_DOCUMENT_TYPES = ("out_invoice", "out_refund")
+
+#: Fields whose change on a posted customer document is logged under exception.
+SALE_CLOSING_INVOICE_FIELDS = (
+    "date",
+    "invoice_date",
+    "partner_id",
+    "ref",
+    "invoice_line_ids",
+    "line_ids",
+    "state",
+)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # Odoo's own Sales Lock Date (set by the periods at Invoicing Locked) is
+    # what refuses changes to customer invoices in a locked period, for every
+    # caller, sudo included. These hooks add what Odoo lacks: the list of
+    # invoices whose accounting date Odoo moved past the lock, and the log of
+    # what users do under a sales closing lock exception.
+
+    # === CRUD === #
+    def write(self, vals):
+        fnames = [f for f in SALE_CLOSING_INVOICE_FIELDS if f in vals]
+        if fnames and "state" not in vals:
+            posted = self._sale_closing_customer().filtered(
+                lambda m: m.state == "posted"
+            )
+            if posted:
+                Period = self.env["sale.closing.period"]
+                posted._sale_closing_log(
+                    {
+                        move: Period._sale_closing_describe(
+                            move, {f: vals[f] for f in fnames}
+                        )
+                        for move in posted
+                    },
+                    self.env._("edited"),
+                )
+        return super().write(vals)
+
+    def unlink(self):
+        self._sale_closing_customer()._sale_closing_log(
+            {}, self.env._("deleted")
+        )
+        return super().unlink()
+
+    # === ACTIONS === #
+    def button_draft(self):
+        self._sale_closing_customer().filtered(
+            lambda m: m.state == "posted"
+        )._sale_closing_log({}, self.env._("reset to draft"))
+        return super().button_draft()
+
+    # === BUSINESS METHODS === #
+    def _post(self, soft=True):
+        customer = self._sale_closing_customer()
+        document_dates = {move: move.invoice_date or move.date for move in customer}
+        posted = super()._post(soft=soft)
+        customer = customer & posted
+        if customer:
+            customer._sale_closing_log({}, self.env._("posted"))
+            customer._sale_closing_record_late(document_dates)
+        return posted
+
+    def _sale_closing_customer(self):
+        """Return the customer invoices and credit notes among these moves."""
+        return self.filtered(lambda m: m.move_type in CUSTOMER_DOCUMENT_TYPES)
+
+    def _sale_closing_log(self, changes_by_move, operation):
+        """Log what a user with a sales closing exception does to these moves."""
+        items = [
+            (move, move.company_id, move.date, changes_by_move.get(move, []))
+            for move in self
+            if move not in changes_by_move or changes_by_move[move]
+        ]
+        if items:
+            self.env["sale.closing.period"]._sale_closing_check(
+                "invoice", items, operation, refuse=False
+            )
+
+    def _sale_closing_record_late(self, document_dates):
+        """Record the moves Odoo booked after the period their invoice date
+        lies in, because that period was locked.
+
+        :param document_dates: {move: its invoice date before posting}
+        """
+        late = self.filtered(
+            lambda m: document_dates.get(m) and m.date > document_dates[m]
+        )
+        if not late:
+            return
+        dates = [document_dates[m] for m in late]
+        periods = (
+            self.env["sale.closing.period"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "in", late.company_id.ids),
+                    ("state", "in", ("invoicing_locked", "closed")),
+                    ("date_start", "<=", max(dates)),
+                    ("date_end", ">=", min(dates)),
+                ]
+            )
+        )
+        vals_list = []
+        for move in late:
+            document_date = document_dates[move]
+            period = periods.filtered(
+                lambda p, m=move, d=document_date: p.company_id == m.company_id
+                and p.date_start <= d <= p.date_end
+            )[:1]
+            if period and move.date > period.date_end:
+                vals_list.append(
+                    {
+                        "period_id": period.id,
+                        "move_id": move.id,
+                        "document_date": document_date,
+                        "accounting_date": move.date,
+                        "user_id": self.env.user.id,
+                    }
+                )
+        if vals_list:
+            self.env["sale.closing.late.document"].sudo().create(vals_list)

@@ -1,0 +1,26 @@
+# Copyright 2026 The sales_closing authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    sale_closing_lock_orders = fields.Boolean(
+        related="company_id.sale_closing_lock_orders", readonly=False
+    )
+    sale_closing_lock_deliveries = fields.Boolean(
+        related="company_id.sale_closing_lock_deliveries", readonly=False
+    )
+    sale_closing_lock_invoices = fields.Boolean(
+        related="company_id.sale_closing_lock_invoices", readonly=False
+    )
+    sale_closing_lock_payments = fields.Boolean(
+        related="company_id.sale_closing_lock_payments", readonly=False
+    )
+    sale_closing_order_lock_policy = fields.Selection(
+        related="company_id.sale_closing_order_lock_policy", readonly=False
+    )
+    sale_closing_allow_early_close = fields.Boolean(
+        related="company_id.sale_closing_allow_early_close", readonly=False
+    )

@@ -1,0 +1,675 @@
+# Copyright 2026 The sales_closing authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..lib import periods as periods_lib
+from ..lib.changes import changed_fields, format_change
+
+STAGE_SELECTION = [
+    ("open", "Open"),
+    ("sales_locked", "Sales Locked"),
+    ("invoicing_locked", "Invoicing Locked"),
+    ("closed", "Closed"),
+]
+
+
+class SaleClosingPeriod(models.Model):
+    _name = "sale.closing.period"
+    _description = "Sales Closing Period"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    # === FIELDS === #
+    name = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    date_start = fields.Date(string="Start Date", required=True, tracking=True)
+    date_end = fields.Date(string="End Date", required=True, tracking=True)
+    period_type = fields.Selection(
+        selection=[("month", "Month"), ("quarter", "Quarter"), ("custom", "Custom")],
+        string="Period Type",
+        default="month",
+        required=True,
+    )
+    state = fields.Selection(
+        selection=STAGE_SELECTION,
+        string="Stage",
+        default="open",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        group_expand="_group_expand_states",
+    )
+    previous_period_id = fields.Many2one(
+        comodel_name="sale.closing.period",
+        string="Previous Period",
+        compute="_compute_neighbour_periods",
+    )
+    next_period_id = fields.Many2one(
+        comodel_name="sale.closing.period",
+        string="Next Period",
+        compute="_compute_neighbour_periods",
+    )
+    exception_ids = fields.One2many(
+        comodel_name="sale.closing.exception",
+        inverse_name="period_id",
+        string="Lock Exceptions",
+        context={"active_test": False},
+    )
+    log_ids = fields.One2many(
+        comodel_name="sale.closing.log",
+        inverse_name="period_id",
+        string="Exception Log",
+    )
+    late_document_ids = fields.One2many(
+        comodel_name="sale.closing.late.document",
+        inverse_name="period_id",
+        string="Late Documents",
+    )
+    active_exception_count = fields.Integer(compute="_compute_counts")
+    log_count = fields.Integer(compute="_compute_counts")
+    late_document_count = fields.Integer(compute="_compute_counts")
+    sale_lock_date_before = fields.Date(
+        string="Sales Lock Date Before",
+        readonly=True,
+        copy=False,
+        help="The company's Sales Lock Date before this period locked "
+        "invoicing; it is restored when the period is reopened.",
+    )
+
+    # === SQL CONSTRAINTS === #
+    _sql_constraints = [
+        (
+            "date_range_check",
+            "CHECK(date_start <= date_end)",
+            "A closing period must end on or after the day it starts.",
+        ),
+    ]
+
+    # === DEFAULTS / GROUP EXPAND === #
+    @api.model
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in STAGE_SELECTION]
+
+    # === COMPUTES === #
+    @api.depends("company_id", "date_start", "date_end")
+    def _compute_neighbour_periods(self):
+        Period = self.sudo().with_context(active_test=False)
+        for period in self:
+            if not period.date_start or not period.company_id:
+                period.previous_period_id = period.next_period_id = False
+                continue
+            base = [("company_id", "=", period.company_id.id)]
+            if period.id:
+                base.append(("id", "!=", period.id))
+            period.previous_period_id = Period.search(
+                base + [("date_end", "<", period.date_start)],
+                order="date_end desc",
+                limit=1,
+            ).id
+            period.next_period_id = Period.search(
+                base + [("date_start", ">", period.date_end or period.date_start)],
+                order="date_start asc",
+                limit=1,
+            ).id
+
+    @api.depends("exception_ids.state", "log_ids", "late_document_ids")
+    def _compute_counts(self):
+        for period in self:
+            period.active_exception_count = len(
+                period.exception_ids.filtered(lambda e: e.state == "active")
+            )
+            period.log_count = len(period.log_ids)
+            period.late_document_count = len(period.late_document_ids)
+
+    # === CONSTRAINTS === #
+    @api.constrains("company_id", "date_start", "date_end")
+    def _check_no_overlap(self):
+        Period = self.sudo().with_context(active_test=False)
+        others = Period.search(
+            [
+                ("company_id", "in", self.company_id.ids),
+                ("date_start", "<=", max(self.mapped("date_end"))),
+                ("date_end", ">=", min(self.mapped("date_start"))),
+            ]
+        )
+        for period in self:
+            for other in others:
+                if (
+                    other != period
+                    and other.company_id == period.company_id
+                    and periods_lib.overlaps(
+                        period.date_start,
+                        period.date_end,
+                        other.date_start,
+                        other.date_end,
+                    )
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "Closing period %(period)s (%(start)s – %(end)s) overlaps "
+                            "period %(other)s (%(other_start)s – %(other_end)s) of "
+                            "%(company)s. Periods of one company must not overlap: "
+                            "change the dates of one of them.",
+                            period=period.name,
+                            start=period.date_start,
+                            end=period.date_end,
+                            other=other.name,
+                            other_start=other.date_start,
+                            other_end=other.date_end,
+                            company=period.company_id.name,
+                        )
+                    )
+
+    # === CRUD === #
+    def write(self, vals):
+        if "state" in vals and not self.env.context.get("sale_closing_stage_change"):
+            raise UserError(
+                self.env._(
+                    "The stage of a closing period changes only through its "
+                    "buttons (advance, or reopen with a reason)."
+                )
+            )
+        if {"company_id", "date_start", "date_end"} & vals.keys():
+            moved = self.filtered(lambda p: p.state != "open")
+            if moved:
+                raise UserError(
+                    self.env._(
+                        "Period %(period)s is at stage %(stage)s: its company and "
+                        "dates can only change while it is Open. Reopen it first.",
+                        period=moved[0].name,
+                        stage=moved[0]._stage_label(),
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        for period in self:
+            if period.state != "open" or period.log_ids or period.late_document_ids:
+                raise UserError(
+                    self.env._(
+                        "Period %(period)s cannot be deleted: it has been locked "
+                        "or holds an audit trail. Reopen it instead.",
+                        period=period.name,
+                    )
+                )
+
+    # === ACTIONS === #
+    def action_advance(self):
+        """Advance each period one stage (the earliest periods first)."""
+        self._check_manager()
+        for period in self.sorted("date_start"):
+            period._advance()
+        return True
+
+    def action_reopen(self):
+        """Open the wizard that asks for the reason before walking back."""
+        self.ensure_one()
+        self._check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reopen %(period)s", period=self.name),
+            "res_model": "sale.closing.reopen",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_period_id": self.id},
+        }
+
+    def action_view_logs(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Exception Log"),
+            "res_model": "sale.closing.log",
+            "view_mode": "list,form",
+            "domain": [("period_id", "=", self.id)],
+        }
+
+    # === BUSINESS METHODS === #
+    def _stage_label(self, stage=None):
+        return dict(self._fields["state"]._description_selection(self.env))[
+            stage or self.state
+        ]
+
+    def _check_manager(self):
+        if not self.env.user.has_group("sales_closing.group_sale_closing_manager"):
+            raise UserError(
+                self.env._(
+                    "Only a Sales Closing Manager can lock, close or reopen a "
+                    "closing period."
+                )
+            )
+
+    def _advance(self):
+        self.ensure_one()
+        company = self.company_id
+        refusal = periods_lib.advance_refusal(
+            self.state,
+            self.previous_period_id.state or None,
+            self.date_end,
+            company._sale_closing_today(),
+            company.sale_closing_allow_early_close,
+        )
+        if refusal:
+            code, target = refusal
+            if code == "last_stage":
+                raise UserError(
+                    self.env._("Period %(period)s is already closed.", period=self.name)
+                )
+            if code == "previous_behind":
+                raise UserError(
+                    self.env._(
+                        "Period %(period)s cannot reach stage %(stage)s before the "
+                        "previous period %(previous)s has: that one is only at "
+                        "%(previous_stage)s. Advance %(previous)s first.",
+                        period=self.name,
+                        stage=self._stage_label(target),
+                        previous=self.previous_period_id.name,
+                        previous_stage=self.previous_period_id._stage_label(),
+                    )
+                )
+            raise UserError(
+                self.env._(
+                    "Period %(period)s ends on %(end)s: it can be locked only after "
+                    "its last day, unless the company allows closing early "
+                    "(Settings, Sales Closing).",
+                    period=self.name,
+                    end=self.date_end,
+                )
+            )
+        target = periods_lib.next_stage(self.state)
+        self._prepare_advance(target)
+        self._set_stage(target)
+        if target == "invoicing_locked":
+            self._apply_sale_lock_date()
+            self.exception_ids.filtered(
+                lambda e: e.state == "active"
+            )._create_account_lock_exceptions()
+
+    def _prepare_advance(self, target):
+        """Hook run before a period advances to ``target``; raise to refuse."""
+        return True
+
+    def _reopen(self, reason):
+        """Walk the period back one stage, recording ``reason``."""
+        self.ensure_one()
+        self._check_manager()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(
+                self.env._("Say why period %(period)s is reopened.", period=self.name)
+            )
+        refusal = periods_lib.reopen_refusal(
+            self.state, self.next_period_id.state or None
+        )
+        if refusal == "first_stage":
+            raise UserError(
+                self.env._("Period %(period)s is already open.", period=self.name)
+            )
+        if refusal == "next_not_open":
+            raise UserError(
+                self.env._(
+                    "Period %(period)s cannot be reopened while the next period "
+                    "%(next)s is at stage %(stage)s. Reopen %(next)s first.",
+                    period=self.name,
+                    next=self.next_period_id.name,
+                    stage=self.next_period_id._stage_label(),
+                )
+            )
+        source = self.state
+        target = periods_lib.previous_stage(source)
+        if source == "invoicing_locked":
+            self._restore_sale_lock_date()
+        self._set_stage(target)
+        self.message_post(
+            body=self.env._(
+                "Reopened from %(from)s to %(to)s. Reason: %(reason)s",
+                **{
+                    "from": self._stage_label(source),
+                    "to": self._stage_label(target),
+                    "reason": reason,
+                },
+            ),
+        )
+
+    def _set_stage(self, stage):
+        self.with_context(sale_closing_stage_change=True).write({"state": stage})
+        self._update_company_lock_horizons(self.company_id)
+
+    @api.model
+    def _update_company_lock_horizons(self, companies):
+        """Store on each company the last day its periods lock, per stage."""
+        Period = self.sudo()
+        values = {}
+        for document_type, fname in (
+            ("order", "sale_closing_sales_lock_date"),
+            ("invoice", "sale_closing_invoicing_lock_date"),
+        ):
+            groups = Period._read_group(
+                [
+                    ("company_id", "in", companies.ids),
+                    ("state", "in", periods_lib.locking_stages(document_type)),
+                ],
+                ["company_id"],
+                ["date_end:max"],
+            )
+            ends = {company.id: date_end for company, date_end in groups}
+            for company in companies:
+                values.setdefault(company, {})[fname] = ends.get(company.id, False)
+        for company, vals in values.items():
+            if any(company[fname] != value for fname, value in vals.items()):
+                company.sudo().write(vals)
+
+    def _apply_sale_lock_date(self):
+        """Move the company's Sales Lock Date up to this period's end."""
+        company = self.company_id
+        if not company.sale_closing_lock_invoices:
+            return
+        current = company.sale_lock_date
+        if current and current >= self.date_end:
+            self.message_post(
+                body=self.env._(
+                    "The company's Sales Lock Date is already %(date)s; left as is.",
+                    date=current,
+                )
+            )
+            return
+        self.sale_lock_date_before = current
+        company.sudo().sale_lock_date = self.date_end
+        self.message_post(
+            body=self.env._(
+                "Sales Lock Date of %(company)s set to %(date)s.",
+                company=company.name,
+                date=self.date_end,
+            )
+        )
+
+    def _restore_sale_lock_date(self):
+        """Give the company back the Sales Lock Date it had before this period."""
+        company = self.company_id
+        if not company.sale_closing_lock_invoices:
+            return
+        if company.sale_lock_date != self.date_end:
+            self.message_post(
+                body=self.env._(
+                    "The company's Sales Lock Date is %(date)s, not this period's "
+                    "end: it was set outside sales closing and is left as is.",
+                    date=company.sale_lock_date or self.env._("empty"),
+                )
+            )
+            return
+        company.sudo().sale_lock_date = self.sale_lock_date_before
+        self.message_post(
+            body=self.env._(
+                "Sales Lock Date of %(company)s set back to %(date)s.",
+                company=company.name,
+                date=self.sale_lock_date_before or self.env._("empty"),
+            )
+        )
+        self.sale_lock_date_before = False
+
+    def _get_active_exception(self, user):
+        """Return the active exception of this period that covers ``user``."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        for exception in self.sudo().exception_ids:
+            if (
+                exception.active
+                and exception.date_end > now
+                and (not exception.user_id or exception.user_id == user)
+            ):
+                return exception
+        return self.env["sale.closing.exception"]
+
+    # === PERIOD GENERATION === #
+    @api.model
+    def _generate_periods(self, company, year, period_type="month"):
+        """Create the periods of ``year`` that overlap no existing one.
+
+        :return: the created periods
+        """
+        ranges = periods_lib.period_ranges(year, period_type)
+        existing = self.sudo().search(
+            [
+                ("company_id", "=", company.id),
+                ("date_start", "<=", ranges[-1][2]),
+                ("date_end", ">=", ranges[0][1]),
+            ]
+        )
+        vals_list = [
+            self._prepare_period_vals(company, name, start, end, period_type)
+            for name, start, end in ranges
+            if not any(
+                periods_lib.overlaps(start, end, p.date_start, p.date_end)
+                for p in existing
+            )
+        ]
+        return self.create(vals_list)
+
+    @api.model
+    def _prepare_period_vals(self, company, name, date_start, date_end, period_type):
+        """Return the values of a generated period."""
+        return {
+            "name": name,
+            "company_id": company.id,
+            "date_start": date_start,
+            "date_end": date_end,
+            "period_type": period_type,
+        }
+
+    @api.model
+    def _cron_generate_next_periods(self):
+        """Make sure every company has a monthly period for the coming month."""
+        Period = self.sudo()
+        for company in self.env["res.company"].sudo().search([]):
+            first = company._sale_closing_today().replace(day=1) + relativedelta(
+                months=1
+            )
+            start, end = periods_lib.month_range(first.year, first.month)
+            if Period.search_count(
+                [
+                    ("company_id", "=", company.id),
+                    ("date_start", "<=", end),
+                    ("date_end", ">=", start),
+                ],
+                limit=1,
+            ):
+                continue
+            Period.create(
+                self._prepare_period_vals(
+                    company, f"{start.year}-{start.month:02d}", start, end, "month"
+                )
+            )
+
+    # === LOCK ENFORCEMENT === #
+    @api.model
+    def _sale_closing_check(self, document_type, items, operation, refuse=True):
+        """Refuse, or log under an exception, changes to locked documents.
+
+        :param document_type: a key of ``periods_lib.DOCUMENT_TYPES``
+        :param items: iterable of ``(record, company, date, changes)``: the
+            document, its company, the company-local date it is checked at
+            and the list of change lines to log (may be empty)
+        :param operation: past participle of what is done ("confirmed", …)
+        :param refuse: when False, only log what users with an exception do
+        :raise UserError: when a document falls in a locked period and the
+            user holds no active exception for it
+        """
+        items = [
+            item
+            for item in items
+            if item[2]
+            and item[1]._sale_closing_locks(document_type)
+            and item[1]._sale_closing_horizon(document_type)
+            and item[2] <= item[1]._sale_closing_horizon(document_type)
+        ]
+        if not items:
+            return
+        dates = [item[2] for item in items]
+        companies = self.env["res.company"].union(*(item[1] for item in items))
+        periods = self.sudo().search(
+            [
+                ("company_id", "in", companies.ids),
+                ("state", "in", periods_lib.locking_stages(document_type)),
+                ("date_start", "<=", max(dates)),
+                ("date_end", ">=", min(dates)),
+            ]
+        )
+        if not periods:
+            return
+        by_company = periods.grouped("company_id")
+        log_vals = []
+        for record, company, date, changes in items:
+            period = periods_lib.find_period(
+                by_company.get(company, self.browse()), date
+            )
+            if not period:
+                continue
+            exception = period._get_active_exception(self.env.user)
+            if exception:
+                log_vals.append(
+                    period._prepare_log_vals(exception, record, operation, changes)
+                )
+            elif refuse:
+                raise UserError(
+                    period._get_lock_message(document_type, record, date, operation)
+                )
+        if log_vals:
+            self.env["sale.closing.log"].sudo().create(log_vals)
+
+    def _get_lock_message(self, document_type, record, date, operation):
+        """Return the refusal a user reads when a locked document is touched."""
+        self.ensure_one()
+        kinds = {
+            "order": self.env._("Sale orders"),
+            "delivery": self.env._("Deliveries and inventory adjustments"),
+            "invoice": self.env._("Customer invoices and credit notes"),
+            "payment": self.env._("Customer payments"),
+        }
+        return self.env._(
+            "%(document)s cannot be %(operation)s: it is dated %(date)s, in closing "
+            "period %(period)s of %(company)s, which is at stage %(stage)s. "
+            "%(kind)s dated in that period are locked.\n"
+            "Ask a Sales Closing Manager to reopen the period (with a reason) or "
+            "to grant you a lock exception, or date the document in an open "
+            "period.",
+            document=self._sale_closing_label(record),
+            operation=operation,
+            date=date,
+            period=self.name,
+            company=self.company_id.name,
+            stage=self._stage_label(),
+            kind=kinds[document_type],
+        )
+
+    @api.model
+    def _sale_closing_label(self, record):
+        """Return how refusals and logs name ``record``: its own
+        ``_sale_closing_label()`` when its model has one, else its name."""
+        if hasattr(record, "_sale_closing_label"):
+            return record._sale_closing_label()
+        return record.display_name
+
+    def _prepare_log_vals(self, exception, record, operation, changes):
+        """Return the values of the log line of a change made under exception."""
+        self.ensure_one()
+        return {
+            "period_id": self.id,
+            "exception_id": exception.id,
+            "user_id": self.env.user.id,
+            "res_model": record._name,
+            "res_id": record.id,
+            "document": self._sale_closing_label(record),
+            "operation": operation,
+            "changes": "\n".join(changes or []),
+        }
+
+    @api.model
+    def _sale_closing_describe(self, record, vals):
+        """Return ``field: old → new`` lines for the values ``vals`` changes.
+
+        Only the fields whose value really changes are described; x2many
+        commands other than set/link/unlink/clear are described as changed.
+        """
+        old, new = {}, {}
+        for fname, value in vals.items():
+            field = record._fields[fname]
+            old[fname] = self._sale_closing_value(record, field, record[fname])
+            new[fname] = self._sale_closing_new_value(record, field, value)
+        lines = []
+        for fname in changed_fields(old, new):
+            field = record._fields[fname]
+            lines.append(
+                format_change(
+                    field._description_string(self.env),
+                    self._sale_closing_display(record, field, old[fname]),
+                    self._sale_closing_display(record, field, new[fname]),
+                )
+            )
+        return lines
+
+    @api.model
+    def _sale_closing_value(self, record, field, value):
+        if field.type == "many2one":
+            return value.id
+        if field.type in ("many2many", "one2many"):
+            return tuple(sorted(value.ids))
+        if field.type == "date":
+            return fields.Date.to_date(value)
+        if field.type == "datetime":
+            return fields.Datetime.to_datetime(value)
+        return value
+
+    @api.model
+    def _sale_closing_new_value(self, record, field, value):
+        if field.type == "many2one":
+            return value.id if isinstance(value, models.BaseModel) else value or False
+        if field.type in ("many2many", "one2many"):
+            ids = set(record[field.name].ids)
+            for command in value or []:
+                if isinstance(command, int):
+                    ids.add(command)
+                    continue
+                code = command[0]
+                if code == 6:
+                    ids = set(command[2])
+                elif code == 4:
+                    ids.add(command[1])
+                elif code in (2, 3):
+                    ids.discard(command[1])
+                elif code == 5:
+                    ids = set()
+                else:
+                    return ("changed",)
+            return tuple(sorted(ids))
+        return self._sale_closing_value(record, field, value)
+
+    @api.model
+    def _sale_closing_display(self, record, field, value):
+        if value in (False, None):
+            return "—"
+        if field.type == "many2one":
+            return self.env[field.comodel_name].browse(value).display_name
+        if field.type in ("many2many", "one2many"):
+            if value == ("changed",):
+                return self.env._("changed")
+            names = self.env[field.comodel_name].browse(value).mapped("display_name")
+            return ", ".join(names) or "—"
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value, value)
+        if isinstance(value, datetime.datetime):
+            return fields.Datetime.to_string(value)
+        return str(value)

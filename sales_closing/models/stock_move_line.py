@@ -1,0 +1,41 @@
+# Copyright 2026 The sales_closing authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+#: Fields of a done stock.move.line whose change edits the delivery.
+SALE_CLOSING_MOVE_LINE_FIELDS = (
+    "quantity",
+    "product_uom_id",
+    "location_id",
+    "location_dest_id",
+    "lot_id",
+)
+
+
+class StockMoveLine(models.Model):
+    _inherit = "stock.move.line"
+
+    # === CRUD === #
+    def write(self, vals):
+        fnames = [f for f in SALE_CLOSING_MOVE_LINE_FIELDS if f in vals]
+        held = fnames and self.filtered(
+            lambda ml: ml.state == "done" and ml.move_id._sale_closing_held()
+        )
+        if held:
+            Period = self.env["sale.closing.period"]
+            items = []
+            for line in held:
+                changes = Period._sale_closing_describe(
+                    line, {f: vals[f] for f in fnames}
+                )
+                if changes:
+                    items.append(
+                        (
+                            line.move_id._sale_closing_document(),
+                            line.company_id,
+                            line.company_id._sale_closing_date(line.date),
+                            changes,
+                        )
+                    )
+            Period._sale_closing_check("delivery", items, self.env._("edited"))
+        return super().write(vals)

@@ -1,0 +1,187 @@
+# Copyright 2026 The sales_closing authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from contextlib import contextmanager
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.tests import Form, new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class _Undo(Exception):
+    """Raised to roll back what an allowed attempt changed."""
+
+
+class SaleClosingCommon(AccountTestInvoicingCommon):
+    """A company with periods 2026-09 … 2026-12, stock, and users of every
+    kind. Documents are made through Odoo's flows at frozen dates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company.partner_id.tz = "UTC"
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.stock_location = cls.warehouse.lot_stock_id
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Closing Widget",
+                "type": "consu",
+                "is_storable": True,
+                "invoice_policy": "order",
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        cls.env["stock.quant"]._update_available_quantity(
+            cls.product, cls.stock_location, 1000.0
+        )
+        Period = cls.env["sale.closing.period"]
+        cls.periods = Period._generate_periods(cls.company, 2026)
+        cls.period_sep, cls.period_oct, cls.period_nov = (
+            cls._period("2026-09"),
+            cls._period("2026-10"),
+            cls._period("2026-11"),
+        )
+        # Everything before September is closed, so that the order of
+        # stages lets October lock.
+        cls.periods.filtered(lambda p: p.date_end < cls.period_sep.date_start)._set_stage(
+            "closed"
+        )
+        cls.period_sep._set_stage("closed")
+        cls.company.sale_lock_date = False
+
+        company_ids = [Command.set(cls.company.ids)]
+        user_vals = {"company_id": cls.company.id, "company_ids": company_ids}
+        cls.salesman = new_test_user(
+            cls.env,
+            login="closing_salesman",
+            groups="sales_team.group_sale_salesman_all_leads,stock.group_stock_user",
+            **user_vals,
+        )
+        cls.billing_user = new_test_user(
+            cls.env,
+            login="closing_billing",
+            groups="account.group_account_invoice,sales_team.group_sale_salesman_all_leads,"
+            "stock.group_stock_user",
+            **user_vals,
+        )
+        cls.stock_user = new_test_user(
+            cls.env,
+            login="closing_stock",
+            groups="stock.group_stock_user",
+            **user_vals,
+        )
+        cls.closing_manager = new_test_user(
+            cls.env,
+            login="closing_manager",
+            groups="sales_closing.group_sale_closing_manager,base.group_user",
+            **user_vals,
+        )
+
+    @classmethod
+    def _period(cls, name):
+        return cls.periods.filtered(lambda p: p.name == name)
+
+    # --- documents through Odoo's flows ------------------------------------
+    @classmethod
+    def _order(cls, day, qty=10.0, price=100.0, confirm=True, partner=None):
+        """Create (and confirm) an order on ``day`` (a 'YYYY-MM-DD' string)."""
+        with freeze_time(f"{day} 10:00:00"):
+            order = cls.env["sale.order"].create(
+                {
+                    "partner_id": (partner or cls.partner_a).id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": cls.product.id,
+                                "product_uom_qty": qty,
+                                "price_unit": price,
+                                "tax_id": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            if confirm:
+                order.action_confirm()
+        return order
+
+    @classmethod
+    def _deliver(cls, order, qty, day, env=None):
+        """Validate ``qty`` of the order's open delivery on ``day``."""
+        picking = order.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
+        if env is not None:
+            picking = picking.with_env(env)
+        with freeze_time(f"{day} 12:00:00"):
+            picking.move_ids.write({"quantity": qty, "picked": True})
+            action = picking.button_validate()
+            if isinstance(action, dict):
+                Form.from_action(picking.env, action).save().process()
+        return picking
+
+    @classmethod
+    def _invoice(cls, order, day, post=True):
+        with freeze_time(f"{day} 14:00:00"):
+            invoice = order._create_invoices()
+            invoice.invoice_date = fields.Date.to_date(day)
+            if post:
+                invoice.action_post()
+        return invoice
+
+    @classmethod
+    def _pay(cls, invoice, day, amount=None):
+        with freeze_time(f"{day} 15:00:00"):
+            wizard = (
+                cls.env["account.payment.register"]
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create(
+                    {
+                        "payment_date": fields.Date.to_date(day),
+                        **({"amount": amount} if amount else {}),
+                    }
+                )
+            )
+            payments = wizard._create_payments()
+        return payments
+
+    # --- stages -------------------------------------------------------------
+    def _stage(self, period, stage):
+        """Put ``period`` at ``stage`` the way a manager would, walking
+        through the stages (the test runs as an accounting adviser)."""
+        order = ["open", "sales_locked", "invoicing_locked", "closed"]
+        with freeze_time("2026-12-15 09:00:00"):
+            while order.index(period.state) < order.index(stage):
+                period.action_advance()
+            while order.index(period.state) > order.index(stage):
+                period._reopen("test walks back")
+
+    # --- attempts -----------------------------------------------------------
+    @contextmanager
+    def _undone(self):
+        """Run the block and roll back whatever it changed."""
+        try:
+            with self.env.cr.savepoint():
+                yield
+                self.env.flush_all()
+                raise _Undo()
+        except _Undo:
+            pass
+        self.env.invalidate_all()
+
+    def _assert_locked(self, attempt, regex="locked"):
+        from odoo.exceptions import UserError
+
+        with self.assertRaisesRegex(UserError, regex):
+            attempt()
+        self.env.invalidate_all()
+
+    def _assert_allowed(self, attempt):
+        with self._undone():
+            attempt()

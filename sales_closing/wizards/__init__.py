@@ -1,0 +1,2 @@
+from . import sale_closing_reopen
+from . import sale_closing_generate

@@ -1,0 +1,22 @@
+# Copyright 2026 The sales_closing authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class SaleClosingReopen(models.TransientModel):
+    _name = "sale.closing.reopen"
+    _description = "Reopen a Sales Closing Period"
+
+    period_id = fields.Many2one(
+        comodel_name="sale.closing.period",
+        string="Period",
+        required=True,
+        ondelete="cascade",
+    )
+    state = fields.Selection(related="period_id.state")
+    reason = fields.Text(required=True)
+
+    def action_reopen(self):
+        self.ensure_one()
+        self.period_id._reopen(self.reason)
+        return {"type": "ir.actions.act_window_close"}
