@@ -89,15 +89,6 @@ class SaleClosingPeriod(models.Model):
         "invoicing; it is restored when the period is reopened.",
     )
 
-    # === SQL CONSTRAINTS === #
-    _sql_constraints = [
-        (
-            "date_range_check",
-            "CHECK(date_start <= date_end)",
-            "A closing period must end on or after the day it starts.",
-        ),
-    ]
-
     # === DEFAULTS / GROUP EXPAND === #
     @api.model
     def _group_expand_states(self, states, domain):
@@ -135,6 +126,20 @@ class SaleClosingPeriod(models.Model):
             period.late_document_count = len(period.late_document_ids)
 
     # === CONSTRAINTS === #
+    @api.constrains("date_start", "date_end")
+    def _check_date_range(self):
+        for period in self:
+            if period.date_end < period.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "Closing period %(period)s ends on %(end)s, before it starts "
+                        "on %(start)s: swap the dates.",
+                        period=period.name,
+                        start=period.date_start,
+                        end=period.date_end,
+                    )
+                )
+
     @api.constrains("company_id", "date_start", "date_end")
     def _check_no_overlap(self):
         Period = self.sudo().with_context(active_test=False)
@@ -290,9 +295,19 @@ class SaleClosingPeriod(models.Model):
                     end=self.date_end,
                 )
             )
-        target = periods_lib.next_stage(self.state)
+        source, target = self.state, periods_lib.next_stage(self.state)
         self._prepare_advance(target)
         self._set_stage(target)
+        self.message_post(
+            body=self.env._(
+                "Advanced from %(from)s to %(to)s by %(user)s.",
+                **{
+                    "from": self._stage_label(source),
+                    "to": self._stage_label(target),
+                    "user": self.env.user.name,
+                },
+            )
+        )
         if target == "invoicing_locked":
             self._apply_sale_lock_date()
             self.exception_ids.filtered(
@@ -545,12 +560,14 @@ class SaleClosingPeriod(models.Model):
                 )
             elif refuse:
                 raise UserError(
-                    period._get_lock_message(document_type, record, date, operation)
+                    period._get_lock_message(
+                        document_type, record, date, operation, changes
+                    )
                 )
         if log_vals:
             self.env["sale.closing.log"].sudo().create(log_vals)
 
-    def _get_lock_message(self, document_type, record, date, operation):
+    def _get_lock_message(self, document_type, record, date, operation, changes=None):
         """Return the refusal a user reads when a locked document is touched."""
         self.ensure_one()
         kinds = {
@@ -559,7 +576,7 @@ class SaleClosingPeriod(models.Model):
             "invoice": self.env._("Customer invoices and credit notes"),
             "payment": self.env._("Customer payments"),
         }
-        return self.env._(
+        message = self.env._(
             "%(document)s cannot be %(operation)s: it is dated %(date)s, in closing "
             "period %(period)s of %(company)s, which is at stage %(stage)s. "
             "%(kind)s dated in that period are locked.\n"
@@ -574,6 +591,9 @@ class SaleClosingPeriod(models.Model):
             stage=self._stage_label(),
             kind=kinds[document_type],
         )
+        if changes:
+            message += "\n" + self.env._("Refused changes:") + "\n" + "\n".join(changes)
+        return message
 
     @api.model
     def _sale_closing_label(self, record):

@@ -12,7 +12,11 @@ class SaleOrder(models.Model):
     # === CRUD === #
     @api.model_create_multi
     def create(self, vals_list):
-        orders = super().create(vals_list)
+        # Lines created with their order are checked with the order below.
+        orders = super(
+            SaleOrder, self.with_context(sale_closing_creating_orders=True)
+        ).create(vals_list)
+        orders = orders.with_context(sale_closing_creating_orders=False)
         confirmed = orders.filtered(lambda o: o.state == "sale")
         if confirmed:
             self.env["sale.closing.period"]._sale_closing_check(

@@ -58,6 +58,8 @@ class SaleOrderLine(models.Model):
     def _sale_closing_amending(self):
         """Return the lines whose change amends a confirmed order, under the
         company's 'orders and their amendments' policy."""
+        if self.env.context.get("sale_closing_creating_orders"):
+            return self.browse()
         return self.filtered(
             lambda line: line.order_id.state == "sale"
             and not line.display_type
