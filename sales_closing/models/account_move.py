@@ -1,10 +1,10 @@
 # Copyright 2026 The sales_closing authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import api, models
 
 CUSTOMER_DOCUMENT_TYPES = ("out_invoice", "out_refund")
 
-#: Fields whose change on a posted customer document is logged under exception.
+#: Fields whose change on a customer document is logged under exception.
 SALE_CLOSING_INVOICE_FIELDS = (
     "date",
     "invoice_date",
@@ -26,23 +26,32 @@ class AccountMove(models.Model):
     # what users do under a sales closing lock exception.
 
     # === CRUD === #
+    @api.model_create_multi
+    def create(self, vals_list):
+        moves = super().create(vals_list)
+        moves._sale_closing_customer()._sale_closing_log({}, self.env._("created"))
+        return moves
+
     def write(self, vals):
         fnames = [f for f in SALE_CLOSING_INVOICE_FIELDS if f in vals]
-        if fnames and "state" not in vals:
-            posted = self._sale_closing_customer().filtered(
-                lambda m: m.state == "posted"
+        customer = (
+            fnames
+            and "state" not in vals
+            and self._sale_closing_customer()._sale_closing_in_horizon()
+        )
+        if customer:
+            # Drafts too: under an exception, an invoice reset to draft can
+            # be edited before it is posted again.
+            Period = self.env["sale.closing.period"]
+            customer._sale_closing_log(
+                {
+                    move: Period._sale_closing_describe(
+                        move, {f: vals[f] for f in fnames}
+                    )
+                    for move in customer
+                },
+                self.env._("edited"),
             )
-            if posted:
-                Period = self.env["sale.closing.period"]
-                posted._sale_closing_log(
-                    {
-                        move: Period._sale_closing_describe(
-                            move, {f: vals[f] for f in fnames}
-                        )
-                        for move in posted
-                    },
-                    self.env._("edited"),
-                )
         return super().write(vals)
 
     def unlink(self):
@@ -72,6 +81,15 @@ class AccountMove(models.Model):
     def _sale_closing_customer(self):
         """Return the customer invoices and credit notes among these moves."""
         return self.filtered(lambda m: m.move_type in CUSTOMER_DOCUMENT_TYPES)
+
+    def _sale_closing_in_horizon(self):
+        """Return the moves dated on or before the last day a period of their
+        company locks invoices: only those can be in a locked period."""
+        return self.filtered(
+            lambda m: m.date
+            and m.company_id.sale_closing_invoicing_lock_date
+            and m.date <= m.company_id.sale_closing_invoicing_lock_date
+        )
 
     def _sale_closing_log(self, changes_by_move, operation):
         """Log what a user with a sales closing exception does to these moves."""

@@ -679,7 +679,7 @@ class SaleClosingPeriod(models.Model):
 
     @api.model
     def _sale_closing_display(self, record, field, value):
-        if value in (False, None):
+        if value in (False, None, ""):
             return "—"
         if field.type == "many2one":
             return self.env[field.comodel_name].browse(value).display_name

@@ -109,13 +109,16 @@ class TestException(SaleClosingCommon):
             )
             self.invoice.with_user(self.billing_user).button_draft()
             self.assertEqual(self.invoice.state, "draft")
+            self.invoice.with_user(self.billing_user).ref = "PO 4711"
             self.invoice.with_user(self.billing_user).action_post()
             # Under the exception Odoo keeps the October accounting date.
             self.assertEqual(str(self.invoice.date), "2026-10-20")
             self.assertEqual(
                 self.period_oct.log_ids.sorted("id").mapped("operation"),
-                ["reset to draft", "posted"],
+                ["reset to draft", "edited", "posted"],
             )
+            edited = self.period_oct.log_ids.filtered(lambda log: log.operation == "edited")
+            self.assertEqual(edited.changes, "Reference: — → PO 4711")
             self.assertEqual(
                 set(self.period_oct.log_ids.mapped("document")), {self.invoice.name}
             )
