@@ -7,7 +7,7 @@ Plain Python: takes already-read values and returns the lines the log keeps,
 
 def _normalize(value):
     """Make read values comparable: records → ids, lists → sorted tuples."""
-    if isinstance(value, (list, tuple, set, frozenset)):
+    if isinstance(value, list | tuple | set | frozenset):
         return tuple(sorted(_normalize(item) for item in value))
     if isinstance(value, float):
         return round(value, 10)

@@ -84,9 +84,7 @@ def overlaps(start_a, end_a, start_b, end_b):
     return start_a <= end_b and start_b <= end_a
 
 
-def advance_refusal(
-    stage, previous_stage_reached, date_end, today, allow_early_close
-):
+def advance_refusal(stage, previous_stage_reached, date_end, today, allow_early_close):
     """Say why a period at ``stage`` may not advance, or return None.
 
     :param stage: the period's current stage

@@ -55,9 +55,7 @@ class AccountMove(models.Model):
         return super().write(vals)
 
     def unlink(self):
-        self._sale_closing_customer()._sale_closing_log(
-            {}, self.env._("deleted")
-        )
+        self._sale_closing_customer()._sale_closing_log({}, self.env._("deleted"))
         return super().unlink()
 
     # === ACTIONS === #

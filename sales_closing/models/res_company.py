@@ -14,6 +14,7 @@ LOCK_SETTING_FIELDS = {
     "payment": "sale_closing_lock_payments",
 }
 
+
 class ResCompany(models.Model):
     _inherit = "res.company"
 

@@ -33,13 +33,13 @@ class SaleClosingLateDocument(models.Model):
     )
     company_currency_id = fields.Many2one(related="company_id.currency_id")
     document_date = fields.Date(
-        string="Document Date",
         readonly=True,
         help="The date the document bears (invoice date).",
     )
     accounting_date = fields.Date(
-        string="Accounting Date",
         readonly=True,
         help="The date Odoo booked it at, past the lock date.",
     )
-    user_id = fields.Many2one(comodel_name="res.users", string="Posted By", readonly=True)
+    user_id = fields.Many2one(
+        comodel_name="res.users", string="Posted By", readonly=True
+    )

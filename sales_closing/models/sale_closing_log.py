@@ -40,7 +40,9 @@ class SaleClosingLog(models.Model):
 
     # === CRUD === #
     def write(self, vals):
-        raise UserError(self.env._("The exception log cannot be changed."))
+        if vals:
+            raise UserError(self.env._("The exception log cannot be changed."))
+        return super().write(vals)
 
     # === ACTIONS === #
     def action_open_document(self):

@@ -37,7 +37,6 @@ class SaleClosingPeriod(models.Model):
     date_end = fields.Date(string="End Date", required=True, tracking=True)
     period_type = fields.Selection(
         selection=[("month", "Month"), ("quarter", "Quarter"), ("custom", "Custom")],
-        string="Period Type",
         default="month",
         required=True,
     )

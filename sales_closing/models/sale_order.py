@@ -46,14 +46,14 @@ class SaleOrder(models.Model):
         fnames = [f for f in SALE_CLOSING_ORDER_FIELDS if f in vals]
         items = []
         for order in self:
-            changes = Period._sale_closing_describe(
-                order, {f: vals[f] for f in fnames}
-            )
+            changes = Period._sale_closing_describe(order, {f: vals[f] for f in fnames})
             if not changes:
                 continue
             old_date = order._sale_closing_date()
             new_date = (
-                order._sale_closing_date(fields.Datetime.to_datetime(vals["date_order"]))
+                order._sale_closing_date(
+                    fields.Datetime.to_datetime(vals["date_order"])
+                )
                 if vals.get("date_order")
                 else old_date
             )

@@ -26,13 +26,20 @@ class StockMove(models.Model):
                     continue
                 company = move.company_id
                 items.append(
-                    (move._sale_closing_document(), company, move._sale_closing_date(), changes)
+                    (
+                        move._sale_closing_document(),
+                        company,
+                        move._sale_closing_date(),
+                        changes,
+                    )
                 )
                 if vals.get("date"):
                     new_date = company._sale_closing_date(
                         fields.Datetime.to_datetime(vals["date"])
                     )
-                    items.append((move._sale_closing_document(), company, new_date, changes))
+                    items.append(
+                        (move._sale_closing_document(), company, new_date, changes)
+                    )
             Period._sale_closing_check("delivery", items, self.env._("edited"))
         return super().write(vals)
 

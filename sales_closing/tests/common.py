@@ -1,6 +1,6 @@
 # Copyright 2026 The sales_closing authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from freezegun import freeze_time
 
@@ -49,9 +49,9 @@ class SaleClosingCommon(AccountTestInvoicingCommon):
         )
         # Everything before September is closed, so that the order of
         # stages lets October lock.
-        cls.periods.filtered(lambda p: p.date_end < cls.period_sep.date_start)._set_stage(
-            "closed"
-        )
+        cls.periods.filtered(
+            lambda p: p.date_end < cls.period_sep.date_start
+        )._set_stage("closed")
         cls.period_sep._set_stage("closed")
         cls.company.sale_lock_date = False
 
@@ -166,13 +166,10 @@ class SaleClosingCommon(AccountTestInvoicingCommon):
     @contextmanager
     def _undone(self):
         """Run the block and roll back whatever it changed."""
-        try:
-            with self.env.cr.savepoint():
-                yield
-                self.env.flush_all()
-                raise _Undo()
-        except _Undo:
-            pass
+        with suppress(_Undo), self.env.cr.savepoint():
+            yield
+            self.env.flush_all()
+            raise _Undo()
         self.env.invalidate_all()
 
     def _assert_locked(self, attempt, regex="locked"):

@@ -72,7 +72,9 @@ class TestDeliveryRules(SaleClosingCommon):
 
     def test_done_move_line_quantity(self):
         self._stage(self.period_oct, "sales_locked")
-        with self.assertRaisesRegex(UserError, r"cannot be edited(.|\n)*Refused changes:\nQuantity: 4.0 → 3.0"):
+        with self.assertRaisesRegex(
+            UserError, r"cannot be edited(.|\n)*Refused changes:\nQuantity: 4.0 → 3.0"
+        ):
             self.october_picking.move_line_ids.sudo().write({"quantity": 3.0})
 
     def test_supplier_receipts_are_not_held(self):

@@ -117,7 +117,9 @@ class TestException(SaleClosingCommon):
                 self.period_oct.log_ids.sorted("id").mapped("operation"),
                 ["reset to draft", "edited", "posted"],
             )
-            edited = self.period_oct.log_ids.filtered(lambda log: log.operation == "edited")
+            edited = self.period_oct.log_ids.filtered(
+                lambda log: log.operation == "edited"
+            )
             self.assertEqual(edited.changes, "Reference: — → PO 4711")
             self.assertEqual(
                 set(self.period_oct.log_ids.mapped("document")), {self.invoice.name}

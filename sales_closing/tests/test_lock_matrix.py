@@ -36,8 +36,9 @@ class TestLockMatrix(SaleClosingCommon):
         for stage in STAGES:
             self._stage(self.period_oct, stage)
             for way, attempt in attempts.items():
-                with self.subTest(stage=stage, way=way), freeze_time(
-                    "2026-11-10 09:00:00"
+                with (
+                    self.subTest(stage=stage, way=way),
+                    freeze_time("2026-11-10 09:00:00"),
                 ):
                     if stage in locked_stages:
                         self._assert_locked(attempt, regex)
@@ -126,8 +127,10 @@ class TestLockMatrix(SaleClosingCommon):
         it; the period lists it."""
         for stage in STAGES:
             self._stage(self.period_oct, stage)
-            with self.subTest(stage=stage), self._undone(), freeze_time(
-                "2026-11-10 09:00:00"
+            with (
+                self.subTest(stage=stage),
+                self._undone(),
+                freeze_time("2026-11-10 09:00:00"),
             ):
                 move_form = Form(
                     self.env["account.move"]
@@ -183,7 +186,8 @@ class TestLockMatrix(SaleClosingCommon):
         self._check_matrix(
             {"form": form, "rpc": rpc, "sudo": sudo},
             INVOICING_LOCKED,
-            r"Payment .*partner_a.* cannot be (posted|reset to draft|cancelled).*2026-10",
+            r"Payment .*partner_a.* cannot be (posted|reset to draft|cancelled)"
+            r".*2026-10",
         )
 
     def test_payments_not_locked_by_default(self):

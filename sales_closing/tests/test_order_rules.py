@@ -26,7 +26,8 @@ class TestOrderRules(SaleClosingCommon):
             self.quotation.action_confirm()
         self.assertEqual(self.quotation.state, "sale")
         self.assertEqual(
-            self.quotation.date_order, fields.Datetime.to_datetime("2026-11-10 09:00:00")
+            self.quotation.date_order,
+            fields.Datetime.to_datetime("2026-11-10 09:00:00"),
         )
 
     def test_quotation_of_locked_month_stays_editable(self):
@@ -95,7 +96,11 @@ class TestOrderRules(SaleClosingCommon):
         line = self.order.order_line
         with freeze_time("2026-11-10 09:00:00"):
             line.with_user(self.salesman).write(
-                {"product_uom_qty": 10.0, "price_unit": 100.0, "tax_id": [Command.set([])]}
+                {
+                    "product_uom_qty": 10.0,
+                    "price_unit": 100.0,
+                    "tax_id": [Command.set([])],
+                }
             )
 
     def test_removing_and_adding_lines_refused(self):

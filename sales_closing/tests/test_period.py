@@ -169,7 +169,9 @@ class TestPeriod(SaleClosingCommon):
             "Reason: Credit note for ACME was missed",
             self.period_oct.message_ids[0].body,
         )
-        self.assertIn("from Closed to Invoicing Locked", self.period_oct.message_ids[0].body)
+        self.assertIn(
+            "from Closed to Invoicing Locked", self.period_oct.message_ids[0].body
+        )
 
     def test_reopen_refused_while_next_period_is_locked(self):
         self._stage(self.period_oct, "closed")

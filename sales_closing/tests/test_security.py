@@ -77,13 +77,17 @@ class TestSecurity(SaleClosingCommon):
         # Allowed in both companies, a manager sees each company's periods
         # only while that company is active.
         manager.company_ids = [Command.link(other.id)]
-        visible = Period.with_user(manager).with_context(
-            allowed_company_ids=[self.company.id]
-        ).search([])
+        visible = (
+            Period.with_user(manager)
+            .with_context(allowed_company_ids=[self.company.id])
+            .search([])
+        )
         self.assertNotIn(other_period, visible)
-        visible = Period.with_user(manager).with_context(
-            allowed_company_ids=[self.company.id, other.id]
-        ).search([])
+        visible = (
+            Period.with_user(manager)
+            .with_context(allowed_company_ids=[self.company.id, other.id])
+            .search([])
+        )
         self.assertIn(other_period, visible)
 
     def test_lock_of_one_company_does_not_hold_another(self):

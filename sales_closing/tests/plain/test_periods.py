@@ -55,7 +55,7 @@ def test_month_ranges_cover_the_year_without_gaps():
     ranges = periods.period_ranges(2028)  # a leap year
     assert [name for name, _s, _e in ranges][:3] == ["2028-01", "2028-02", "2028-03"]
     assert ranges[1][1:] == (D(2028, 2, 1), D(2028, 2, 29))
-    for (_n, _s, end), (_n2, start, _e2) in zip(ranges, ranges[1:]):
+    for (_n, _s, end), (_n2, start, _e2) in zip(ranges, ranges[1:], strict=False):
         assert start - end == datetime.timedelta(days=1)
     assert ranges[0][1] == D(2028, 1, 1) and ranges[-1][2] == D(2028, 12, 31)
 
@@ -89,10 +89,9 @@ def test_advance_refusals():
         "previous_behind",
         "sales_locked",
     )
-    assert (
-        periods.advance_refusal("sales_locked", "sales_locked", end, after, False)
-        == ("previous_behind", "invoicing_locked")
-    )
+    assert periods.advance_refusal(
+        "sales_locked", "sales_locked", end, after, False
+    ) == ("previous_behind", "invoicing_locked")
     assert periods.advance_refusal("open", "closed", end, on_last_day, False) == (
         "not_ended",
         "sales_locked",
