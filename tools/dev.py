@@ -275,6 +275,27 @@ def run_odoo_tests(args, tally: Tally, odoo_root: Path) -> None:
     judge_odoo_run(tally, report, rc, states, enterprise, modules)
 
 
+def run_demo_check(tally: Tally, odoo_root: Path) -> None:
+    """Run the demo command's job on a fresh database in a throwaway cluster:
+    it must exit 0 (counted as one test)."""
+    header("demo check (the demo command's job on a fresh database)")
+    python, view = prepare_odoo(odoo_root)
+    with devlib.throwaway_cluster(devlib.ensure_pg_bindir(), False, DEMO_DB) as cluster:
+        work = cluster.base.parent
+        conf = work / "odoo.conf"
+        conf.write_text("[options]\n", encoding="utf-8")
+        data_dir = work / "data"
+        with tally.timed("demo check"):
+            rc = demo_install(python, view, cluster, conf, data_dir)
+            rc = rc or demo_walkthrough(python, view, cluster, conf, data_dir)
+    if rc:
+        tally.add_tests(0, 1, 0)
+        tally.problems.append(f"demo walkthrough exited {rc} on a fresh database")
+    else:
+        tally.add_tests(1, 0, 0)
+        say("[demo] walkthrough exited 0 on a fresh database")
+
+
 # -------------------------------------------------------------- command ----
 
 
@@ -310,6 +331,8 @@ def cmd_test(args) -> int:
         why = f"Odoo 18 not found at {where}"
     if odoo_root:
         stage(tally, "Odoo tests", run_odoo_tests, args, tally, odoo_root)
+        if not (args.test_tags or args.no_demo):
+            stage(tally, "demo check", run_demo_check, tally, odoo_root)
     if tally.tests_seen == 0:
         tally.check_failed("no test ran at all (plain or Odoo)")
     header("summary")
@@ -491,6 +514,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     sub = parser.add_subparsers(dest="command", required=True)
     test = sub.add_parser("test", help="lint, plain-Python tests and Odoo tests")
     test.add_argument("--skip-lint", action="store_true", help="no ruff/pylint")
+    test.add_argument(
+        "--no-demo", action="store_true", help="skip running the demo on a fresh DB"
+    )
     test.add_argument("--odoo-only", action="store_true", help="only the Odoo tests")
     test.add_argument("--no-odoo", action="store_true", help="skip the Odoo tests")
     test.add_argument("--test-tags", help="Odoo --test-tags (default /<modules>)")

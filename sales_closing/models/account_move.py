@@ -76,6 +76,11 @@ class AccountMove(models.Model):
             customer._sale_closing_record_late(document_dates)
         return posted
 
+    def _sale_closing_label(self):
+        """Name the move by its number, which its display name decorates."""
+        self.ensure_one()
+        return self.name if self.name and self.name != "/" else self.display_name
+
     def _sale_closing_customer(self):
         """Return the customer invoices and credit notes among these moves."""
         return self.filtered(lambda m: m.move_type in CUSTOMER_DOCUMENT_TYPES)
