@@ -23,6 +23,9 @@
         "wizards/sale_closing_generate_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["sales_closing/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": False,
 }

@@ -228,6 +228,10 @@ def judge_odoo_run(tally, report, rc, states, enterprise, modules) -> None:
             tally.check_failed(f"module {module} not installed (state: {state})")
     if enterprise:
         tally.check_failed(f"OEEL-1 modules got installed: {', '.join(enterprise)}")
+    if report.skipped:
+        tally.check_failed(
+            f"{report.skipped} Odoo test(s) skipped (a missing browser skips tours)"
+        )
     if not report.summary_seen:
         tally.check_failed("Odoo printed no test summary (install error or crash)")
     elif report.tests_run == 0:
@@ -245,6 +249,7 @@ def run_odoo_tests(args, tally: Tally, odoo_root: Path) -> None:
     tags = args.test_tags or ",".join(f"/{m}" for m in modules)
     python, view = prepare_odoo(odoo_root, tally)
     bindir = devlib.ensure_pg_bindir()
+    say(f"[browser] {devlib.ensure_chromium()} for the UI tours")
     logfile = devlib.run_dir() / "odoo-test.log"
     with devlib.throwaway_cluster(bindir, args.keep, TEST_DB) as cluster:
         work = cluster.base.parent

@@ -478,6 +478,35 @@ def ensure_pg_bindir() -> Path:
     return bindir
 
 
+BROWSERS = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
+
+
+def ensure_chromium() -> str:
+    """Find the browser Odoo's tours drive, installing Debian's chromium if
+    root: without one Odoo skips tour tests, and we want them run."""
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise HarnessError(
+            "no Chrome/Chromium on PATH for the UI tours; install one "
+            "(Debian: apt-get install chromium)."
+        )
+    say("[browser] Chromium not found: installing Debian's chromium with apt-get…")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    _run_checked(["apt-get", "update"], "apt-get update", env)
+    _run_checked(
+        ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
+        "apt-get install chromium",
+        env,
+    )
+    found = shutil.which("chromium")
+    if not found:
+        raise HarnessError("chromium installed but not found on PATH")
+    return found
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -41,7 +41,7 @@ class ResCompany(models.Model):
         string="Lock Customer Payments",
         default=False,
         help="From Invoicing Locked on, customer payments dated in the period "
-        "cannot be posted, reset, cancelled or edited.",
+        "cannot be posted, reset to draft, cancelled or edited.",
     )
     sale_closing_order_lock_policy = fields.Selection(
         selection=[
@@ -57,7 +57,7 @@ class ResCompany(models.Model):
     )
     sale_closing_allow_early_close = fields.Boolean(
         string="Allow Closing Before Period End",
-        help="Let a period advance past Open before its last day is over.",
+        help="Let a period lock before its last day is over.",
     )
     # Technical: the last day of the latest period holding orders and
     # deliveries (resp. invoices and payments). Dates after them are never

@@ -27,8 +27,8 @@ class SaleClosingException(models.Model):
     user_id = fields.Many2one(
         comodel_name="res.users",
         string="User",
-        help="The user the exception lets change locked documents. Leave empty "
-        "to let everyone.",
+        help="The user the exception lets change locked documents. Leave it "
+        "empty to let everyone change them.",
     )
     date_end = fields.Datetime(string="Valid Until", required=True)
     reason = fields.Text(required=True)

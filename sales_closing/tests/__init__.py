@@ -4,3 +4,4 @@ from . import test_lock_matrix
 from . import test_order_rules
 from . import test_period
 from . import test_security
+from . import test_ui

@@ -16,7 +16,7 @@ class SaleClosingGenerate(models.TransientModel):
     year = fields.Integer(required=True, default=lambda self: self._default_year())
     period_type = fields.Selection(
         selection=[("month", "Monthly"), ("quarter", "Quarterly")],
-        string="Periods",
+        string="Frequency",
         default="month",
         required=True,
     )

@@ -1,0 +1,55 @@
+/** @odoo-module **/
+// Copyright 2026 The sales_closing authors
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import { registry } from "@web/core/registry";
+
+// A Closing Manager opens the periods from the menu, locks sales on a period,
+// sees the lock exception tab, and reopens it with a reason.
+registry.category("web_tour.tours").add("sales_closing_lock_and_reopen", {
+    url: "/odoo/action-sales_closing.sale_closing_period_action",
+    steps: () => [
+        {
+            content: "Open the period",
+            trigger: ".o_list_view .o_data_row td[name='name']:contains('2020-01')",
+            run: "click",
+        },
+        {
+            content: "Lock sales",
+            trigger: ".o_form_view .o_statusbar_buttons button:contains('Lock Sales')",
+            run: "click",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "The period is at Sales Locked",
+            trigger:
+                ".o_statusbar_status button.o_arrow_button_current:contains('Sales Locked')",
+        },
+        {
+            content: "Reopen",
+            trigger: ".o_form_view .o_statusbar_buttons button:contains('Reopen')",
+            run: "click",
+        },
+        {
+            content: "Give the reason",
+            trigger: ".modal div[name='reason'] textarea",
+            run: "edit Delivery of ACME was missed",
+        },
+        {
+            content: "Reopen one stage",
+            trigger: ".modal-footer button:contains('Reopen One Stage')",
+            run: "click",
+        },
+        {
+            content: "The period is open again",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Open')",
+        },
+        {
+            content: "The reason is in the chatter",
+            trigger: ".o-mail-Message:contains('Delivery of ACME was missed')",
+        },
+    ],
+});
