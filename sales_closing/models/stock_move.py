@@ -12,8 +12,8 @@ class StockMove(models.Model):
     # === CRUD === #
     def write(self, vals):
         fnames = [f for f in SALE_CLOSING_MOVE_FIELDS if f in vals]
-        held = fnames and self._sale_closing_held().filtered(
-            lambda m: m.state == "done"
+        held = (
+            fnames and self.filtered(lambda m: m.state == "done")._sale_closing_held()
         )
         if held:
             Period = self.env["sale.closing.period"]
