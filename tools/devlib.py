@@ -453,24 +453,31 @@ def find_pg_bindir() -> Path | None:
     return None
 
 
+def apt_install(package: str, missing: str) -> None:
+    """Install a Debian package when root, or fail saying what is missing."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise HarnessError(
+            f"{missing}; install it (Debian: apt-get install {package})."
+        )
+    say(f"[apt] {missing}: installing Debian's {package} with apt-get…")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    _run_checked(["apt-get", "update"], "apt-get update", env)
+    _run_checked(
+        ["apt-get", "install", "-y", "--no-install-recommends", package],
+        f"apt-get install {package}",
+        env,
+    )
+
+
 def ensure_pg_bindir() -> Path:
     """Find PostgreSQL server binaries, installing Debian's package if root."""
     bindir = find_pg_bindir()
     if bindir:
         return bindir
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise HarnessError(
-            "PostgreSQL server binaries (initdb, pg_ctl) not found under "
-            "/usr/lib/postgresql/*/bin nor on PATH; install PostgreSQL "
-            "(Debian: apt-get install postgresql)."
-        )
-    say("[pg] PostgreSQL not found: installing Debian's postgresql with apt-get…")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    _run_checked(["apt-get", "update"], "apt-get update", env)
-    _run_checked(
-        ["apt-get", "install", "-y", "--no-install-recommends", "postgresql"],
-        "apt-get install postgresql",
-        env,
+    apt_install(
+        "postgresql",
+        "PostgreSQL server binaries (initdb, pg_ctl) not found under "
+        "/usr/lib/postgresql/*/bin nor on PATH",
     )
     bindir = find_pg_bindir()
     if not bindir:
@@ -488,19 +495,7 @@ def ensure_chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise HarnessError(
-            "no Chrome/Chromium on PATH for the UI tours; install one "
-            "(Debian: apt-get install chromium)."
-        )
-    say("[browser] Chromium not found: installing Debian's chromium with apt-get…")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    _run_checked(["apt-get", "update"], "apt-get update", env)
-    _run_checked(
-        ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
-        "apt-get install chromium",
-        env,
-    )
+    apt_install("chromium", "no Chrome/Chromium on PATH for the UI tours")
     found = shutil.which("chromium")
     if not found:
         raise HarnessError("chromium installed but not found on PATH")
