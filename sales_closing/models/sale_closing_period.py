@@ -4,7 +4,7 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..lib import periods as periods_lib
@@ -402,7 +402,7 @@ class SaleClosingPeriod(models.Model):
             )
             return
         self.sale_lock_date_before = current
-        company.sudo().sale_lock_date = self.date_end
+        self._write_sale_lock_date(self.date_end)
         self.message_post(
             body=self.env._(
                 "Sales Lock Date of %(company)s set to %(date)s.",
@@ -425,7 +425,7 @@ class SaleClosingPeriod(models.Model):
                 )
             )
             return
-        company.sudo().sale_lock_date = self.sale_lock_date_before
+        self._write_sale_lock_date(self.sale_lock_date_before)
         self.message_post(
             body=self.env._(
                 "Sales Lock Date of %(company)s set back to %(date)s.",
@@ -434,6 +434,17 @@ class SaleClosingPeriod(models.Model):
             )
         )
         self.sale_lock_date_before = False
+
+    def _write_sale_lock_date(self, date):
+        """Set the company's Sales Lock Date, after our own access check.
+
+        Odoo then recreates its active lock exceptions, which only an
+        accounting adviser may revoke: the write runs as the superuser
+        (an adviser) so that a Sales Closing Manager who is not one can
+        lock and reopen invoicing too. The period's chatter says who did.
+        """
+        self._check_manager()
+        self.company_id.with_user(SUPERUSER_ID).sale_lock_date = date
 
     def _get_active_exception(self, user):
         """Return the active exception of this period that covers ``user``."""

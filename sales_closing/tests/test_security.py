@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -57,6 +57,26 @@ class TestSecurity(SaleClosingCommon):
         self.assertEqual(str(self.company.sale_lock_date), "2026-10-31")
         period._reopen("check the rights of a plain closing manager")
         self.assertEqual(self.period_oct.state, "sales_locked")
+        self.assertFalse(self.company.sale_lock_date)
+
+    def test_closing_manager_locks_invoicing_while_odoo_exception_is_active(self):
+        """Odoo recreates its active lock exceptions when the Sales Lock Date
+        moves, which only accounting advisers may do."""
+        self.env["account.lock_exception"].create(
+            {
+                "company_id": self.company.id,
+                "user_id": False,
+                "sale_lock_date": fields.Date.to_date("2026-06-30"),
+                "end_datetime": "2099-01-01 00:00:00",
+                "reason": "Year-end audit adjustments",
+            }
+        )
+        period = self.period_oct.with_user(self.closing_manager)
+        with freeze_time("2026-11-05"):
+            period.action_advance()
+            period.action_advance()
+        self.assertEqual(str(self.company.sale_lock_date), "2026-10-31")
+        period._reopen("a plain closing manager walks invoicing back")
         self.assertFalse(self.company.sale_lock_date)
 
     def test_multi_company_isolation(self):
