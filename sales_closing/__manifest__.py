@@ -3,7 +3,7 @@
 {
     "name": "Sales Closing",
     "summary": "Sales-side month-end close: staged period locks, exceptions, audit",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "sales_closing authors",
@@ -18,9 +18,13 @@
         "views/sale_closing_exception_views.xml",
         "views/sale_closing_log_views.xml",
         "views/sale_closing_late_document_views.xml",
+        "views/sale_closing_check_views.xml",
+        "views/sale_closing_check_result_views.xml",
+        "views/sale_closing_line_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/sale_closing_reopen_views.xml",
         "wizards/sale_closing_generate_views.xml",
+        "wizards/sale_closing_waive_views.xml",
         "views/menus.xml",
     ],
     "assets": {

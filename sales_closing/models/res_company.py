@@ -59,6 +59,12 @@ class ResCompany(models.Model):
         string="Allow Closing Before Period End",
         help="Let a period lock before its last day is over.",
     )
+    sale_closing_check_days = fields.Integer(
+        string="Run Checks Days Before Period End",
+        default=3,
+        help="The nightly pre-close checks run on periods not closed that "
+        "ended or end within this many days.",
+    )
     # Technical: the last day of the latest period holding orders and
     # deliveries (resp. invoices and payments). Dates after them are never
     # locked by sales_closing, so the ORM hooks skip their search there.

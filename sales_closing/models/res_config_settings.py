@@ -24,3 +24,6 @@ class ResConfigSettings(models.TransientModel):
     sale_closing_allow_early_close = fields.Boolean(
         related="company_id.sale_closing_allow_early_close", readonly=False
     )
+    sale_closing_check_days = fields.Integer(
+        related="company_id.sale_closing_check_days", readonly=False
+    )

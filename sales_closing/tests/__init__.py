@@ -6,3 +6,4 @@ from . import test_order_rules
 from . import test_period
 from . import test_security
 from . import test_ui
+from . import test_figures

@@ -1,2 +1,3 @@
 from . import sale_closing_reopen
 from . import sale_closing_generate
+from . import sale_closing_waive

@@ -1,0 +1,135 @@
+# Copyright 2026 The sales_closing authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from .sale_closing_check import CHECK_CODES, SEVERITIES
+
+
+class SaleClosingCheckResult(models.Model):
+    """A problem a pre-close check found on a period."""
+
+    _name = "sale.closing.check.result"
+    _description = "Sales Closing Check Result"
+    _order = "period_id, sequence, key, id"
+    _check_company_auto = True
+    _rec_name = "name"
+
+    # === FIELDS === #
+    period_id = fields.Many2one(
+        comodel_name="sale.closing.period",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    company_id = fields.Many2one(related="period_id.company_id", store=True)
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    sequence = fields.Integer()
+    check_code = fields.Selection(selection=CHECK_CODES, string="Check", required=True)
+    severity = fields.Selection(selection=SEVERITIES, required=True)
+    key = fields.Char(
+        required=True, index=True, help="Identifies the problem across runs."
+    )
+    name = fields.Text(string="Problem", required=True)
+    partner_id = fields.Many2one(comodel_name="res.partner", string="Customer")
+    product_id = fields.Many2one(comodel_name="product.product", string="Product")
+    order_id = fields.Many2one(comodel_name="sale.order", string="Order")
+    sale_line_id = fields.Many2one(comodel_name="sale.order.line", string="Order Line")
+    picking_id = fields.Many2one(comodel_name="stock.picking", string="Transfer")
+    invoice_id = fields.Many2one(comodel_name="account.move", string="Invoice")
+    move_line_id = fields.Many2one(
+        comodel_name="account.move.line", string="Journal Item"
+    )
+    aging_bucket = fields.Char()
+    quantity = fields.Float(digits="Product Unit of Measure")
+    amount = fields.Monetary(currency_field="company_currency_id")
+    waived = fields.Boolean(readonly=True)
+    waived_by_id = fields.Many2one(
+        comodel_name="res.users", string="Waived By", readonly=True
+    )
+    waived_date = fields.Datetime(string="Waived On", readonly=True)
+    waive_reason = fields.Text(string="Waiver Reason", readonly=True)
+
+    # === ACTIONS === #
+    def action_open_documents(self):
+        """Open the documents the problem is about."""
+        self.ensure_one()
+        for field in ("invoice_id", "picking_id", "order_id"):
+            record = self[field]
+            if record:
+                return {
+                    "type": "ir.actions.act_window",
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "view_mode": "form",
+                }
+        if self.move_line_id:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "account.move",
+                "res_id": self.move_line_id.move_id.id,
+                "view_mode": "form",
+            }
+        if self.partner_id:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "res.partner",
+                "res_id": self.partner_id.id,
+                "view_mode": "form",
+            }
+        if self.product_id:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "product.product",
+                "res_id": self.product_id.id,
+                "view_mode": "form",
+            }
+        raise UserError(self.env._("This problem is not about a single document."))
+
+    def action_waive(self):
+        self.period_id._check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Waive Problems"),
+            "res_model": "sale.closing.waive",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_result_ids": self.ids},
+        }
+
+    # === BUSINESS === #
+    def _waive(self, reason):
+        """Waive these problems with ``reason``; note it on their periods."""
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for waiving these problems."))
+        self.period_id._check_manager()
+        already = self.filtered("waived")
+        if already:
+            raise UserError(
+                self.env._(
+                    "Already waived: %(problems)s",
+                    problems="; ".join(already.mapped("name")),
+                )
+            )
+        now = fields.Datetime.now()
+        self.sudo().write(
+            {
+                "waived": True,
+                "waived_by_id": self.env.user.id,
+                "waived_date": now,
+                "waive_reason": reason.strip(),
+            }
+        )
+        for period in self.period_id:
+            results = self.filtered(lambda r, p=period: r.period_id == p)
+            period.message_post(
+                body=self.env._(
+                    "%(user)s waived %(count)s problem(s): %(problems)s. "
+                    "Reason: %(reason)s",
+                    user=self.env.user.name,
+                    count=len(results),
+                    problems="; ".join(results.mapped("name")),
+                    reason=reason.strip(),
+                )
+            )
+        return True
