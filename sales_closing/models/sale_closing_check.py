@@ -750,10 +750,8 @@ class SaleClosingCheck(models.Model):
                 ["balance:sum"],
             )
             difference = company.currency_id.round((value or 0.0) - (balance or 0.0))
-            if (
-                company.currency_id.compare_amounts(abs(difference), self.min_amount)
-                > 0
-            ):
+            # the minimum amount is applied by _get_results, as for every check
+            if not company.currency_id.is_zero(difference):
                 results.append(
                     {
                         "key": f"stock_valuation:{account.id}",

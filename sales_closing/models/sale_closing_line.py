@@ -161,9 +161,8 @@ class SaleClosingLine(models.Model):
             | {move["product_uom"] for move in moves}
             | {inv["product_uom_id"] for inv in invoice_rows if inv["product_uom_id"]}
         )
-        rates = self._get_period_rates(
-            company, date_end, {row["currency_id"] for row in rows}
-        )
+        # rates of the currencies of the lines kept, read once per currency
+        rates = {company.currency_id.id: 1.0}
         counted = [
             inv
             for inv in invoice_rows
@@ -265,6 +264,10 @@ class SaleClosingLine(models.Model):
                     * shares.get(inv["move_id"], 0.0)
                 )
             amount_paid = figures_lib.float_round(amount_paid, currency.rounding)
+            if row["currency_id"] not in rates:
+                rates.update(
+                    self._get_period_rates(company, date_end, {row["currency_id"]})
+                )
             rate = rates[row["currency_id"]]
 
             def conv(amount, rate=rate):
