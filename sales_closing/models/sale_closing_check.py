@@ -734,6 +734,14 @@ class SaleClosingCheck(models.Model):
                 [
                     ("company_id", "=", company.id),
                     ("categ_id", "in", categs.ids),
+                    # dated by their journal entry when they have one
+                    # (backdated valuations), else by their creation
+                    "|",
+                    "&",
+                    ("account_move_id", "!=", False),
+                    ("account_move_id.date", "<=", period.date_end),
+                    "&",
+                    ("account_move_id", "=", False),
                     ("create_date", "<", utc_end),
                 ],
                 [],

@@ -563,7 +563,10 @@ class SaleClosingLine(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            SELECT aml.id, aml.move_id, aml.partner_id, aml.date,
+            SELECT aml.id, aml.move_id,
+                   COALESCE(partner.commercial_partner_id, aml.partner_id)
+                       AS partner_id,
+                   aml.date,
                    COALESCE(aml.date_maturity, aml.date) AS date_maturity,
                    aml.balance, am.move_type, am.name AS move_name,
                    aml.payment_id,
@@ -577,6 +580,7 @@ class SaleClosingLine(models.Model):
               FROM account_move_line aml
               JOIN account_move am ON am.id = aml.move_id
               JOIN account_account account ON account.id = aml.account_id
+         LEFT JOIN res_partner partner ON partner.id = aml.partner_id
              WHERE aml.company_id = %(company)s
                AND aml.parent_state = 'posted'
                AND account.account_type = 'asset_receivable'

@@ -7,3 +7,5 @@ from . import test_period
 from . import test_security
 from . import test_ui
 from . import test_figures
+from . import test_checks
+from . import test_checks_documents

@@ -1,5 +1,6 @@
 # Copyright 2026 The sales_closing authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 
@@ -25,3 +26,35 @@ class TestUi(HttpCase):
         bodies = " ".join(period.message_ids.mapped("body"))
         self.assertIn("Advanced from Open to Sales Locked", bodies)
         self.assertIn("Reason: Delivery of ACME was missed", bodies)
+
+    def test_run_checks_tour(self):
+        """In a real browser, a manager runs the checks and sees the gate."""
+        admin = self.env.ref("base.user_admin")
+        company = admin.company_id
+        period = self.env["sale.closing.period"].create(
+            {
+                "name": "2020-02",
+                "company_id": company.id,
+                "date_start": "2020-02-01",
+                "date_end": "2020-02-29",
+            }
+        )
+        partner = self.env["res.partner"].create({"name": "Tour Customer"})
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "company_id": company.id,
+                "partner_id": partner.id,
+                "invoice_date": "2020-02-10",
+                "invoice_line_ids": [
+                    Command.create({"name": "Fee", "quantity": 1, "price_unit": 40})
+                ],
+            }
+        )
+        self.start_tour(
+            "/odoo/action-sales_closing.sale_closing_period_action",
+            "sales_closing_run_checks",
+            login="admin",
+        )
+        self.assertEqual(period.blocking_count, 1)
+        self.assertEqual(period.result_ids.invoice_id, invoice)

@@ -53,3 +53,33 @@ registry.category("web_tour.tours").add("sales_closing_lock_and_reopen", {
         },
     ],
 });
+
+// A Closing Manager runs the pre-close checks of a period from its form and
+// opens the reconciliation of the period in the pivot view.
+registry.category("web_tour.tours").add("sales_closing_run_checks", {
+    url: "/odoo/action-sales_closing.sale_closing_period_action",
+    steps: () => [
+        {
+            content: "Open the period",
+            trigger: ".o_list_view .o_data_row td[name='name']:contains('2020-02')",
+            run: "click",
+        },
+        {
+            content: "Run the checks",
+            trigger: ".o_form_view .o_statusbar_buttons button:contains('Run Checks')",
+            run: "click",
+        },
+        {
+            content: "The checks tab says who ran them",
+            trigger: ".o_form_view div[name='checks_user_id']:contains('Administrator')",
+        },
+        {
+            content: "The blocking draft invoice is listed",
+            trigger: ".o_form_view div[name='result_ids'] .o_data_row:contains('is not posted')",
+        },
+        {
+            content: "The period cannot close yet: the alert says so",
+            trigger: ".o_form_view .alert-danger:contains('blocking problem')",
+        },
+    ],
+});
