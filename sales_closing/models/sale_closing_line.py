@@ -132,10 +132,11 @@ class SaleClosingLine(models.Model):
     def _get_period_figures(self, period):
         """Return the figures of every order line that matters to ``period``.
 
-        A list of dicts (the values of ``sale.closing.line`` without
-        ``period_id``) plus, under the key ``_invoice_lines``, the invoice
-        lines that were counted, for the checks. A fixed number of queries
-        whatever the number of lines: see the comments of each query.
+        A list of dicts: the values of ``sale.closing.line`` without
+        ``period_id``. A fixed number of queries whatever the number of lines
+        (one per query method below, plus one rate look-up per foreign
+        currency); only kits and delivered-quantity methods other than moves
+        and manual entry go through Odoo's per-line computation.
         """
         company = period.company_id
         date_start, date_end = period.date_start, period.date_end
