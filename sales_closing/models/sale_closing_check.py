@@ -174,6 +174,12 @@ class SaleClosingCheck(models.Model):
         return results
 
     # --- helpers ------------------------------------------------------------
+    def _records(self, model, ids):
+        """Return {id: record} for ``ids``, read together: looping over the
+        results then costs one query per field, not one per record."""
+        records = self.env[model].sudo().browse(set(ids) - {False, None, 0})
+        return {record.id: record for record in records}
+
     def _amount(self, period, amount):
         return format_amount(self.env, amount, period.company_id.currency_id)
 
@@ -223,14 +229,16 @@ class SaleClosingCheck(models.Model):
 
     # --- 2 and 3. delivered vs invoiced ------------------------------------
     def _figure_results(self, period, data, positive):
-        lines = self.env["sale.order.line"].sudo()
+        figures = data["figures"]
+        lines = self._records("sale.order.line", [f["sale_line_id"] for f in figures])
+        uoms = self._records("uom.uom", [f["product_uom_id"] for f in figures])
         results = []
-        for figure in data["figures"]:
-            uom = self.env["uom.uom"].browse(figure["product_uom_id"])
+        for figure in figures:
+            uom = uoms[figure["product_uom_id"]]
             qty = figure["qty_difference"]
             if figures_lib.float_is_zero(qty, uom.rounding) or (qty > 0) != positive:
                 continue
-            line = lines.browse(figure["sale_line_id"])
+            line = lines[figure["sale_line_id"]]
             values = {
                 "order": line.order_id.name,
                 "product": line.product_id.display_name or line.name,
@@ -418,9 +426,11 @@ class SaleClosingCheck(models.Model):
         for inv_line in aml:
             for line in inv_line.sale_line_ids:
                 results.extend(self._compare_invoice_line(period, line, inv_line))
-        lines = self.env["sale.order.line"].sudo()
+        lines = self._records(
+            "sale.order.line", [f["sale_line_id"] for f in data["figures"]]
+        )
         for figure in data["figures"]:
-            line = lines.browse(figure["sale_line_id"])
+            line = lines[figure["sale_line_id"]]
             rounding = line.product_uom.rounding
             base = {
                 "sale_line_id": line.id,
@@ -551,14 +561,14 @@ class SaleClosingCheck(models.Model):
             bucket = figures_lib.aging_bucket(days, limits)
             totals[(row["partner_id"] or 0, bucket)] += row["residual"]
         labels = figures_lib.bucket_labels(limits)
-        partners = self.env["res.partner"].sudo()
+        partners = self._records("res.partner", [key[0] for key in totals])
         results = []
         for (partner_id, bucket), amount in sorted(
             totals.items(), key=lambda item: (item[0][0], labels.index(item[0][1]))
         ):
             if figures_lib.float_is_zero(amount, rounding):
                 continue
-            partner = partners.browse(partner_id)
+            partner = partners.get(partner_id, self.env["res.partner"])
             if bucket == "not_due":
                 name = self.env._(
                     "%(partner)s: %(amount)s receivable at %(date)s, not due yet.",
@@ -588,14 +598,16 @@ class SaleClosingCheck(models.Model):
 
     def _get_results_unmatched_payment(self, period, data):
         rounding = period.company_id.currency_id.rounding
+        rows = self._receivable_rows(period, data)
+        partners = self._records("res.partner", [row["partner_id"] for row in rows])
         results = []
-        for row in self._receivable_rows(period, data):
+        for row in rows:
             residual = row["residual"]
             if not row["payment_id"] or figures_lib.float_is_zero(residual, rounding):
                 continue
             if residual > 0:
                 continue
-            partner = self.env["res.partner"].sudo().browse(row["partner_id"])
+            partner = partners.get(row["partner_id"], self.env["res.partner"])
             results.append(
                 {
                     "key": f"unmatched_payment:{row['id']}",
@@ -681,11 +693,11 @@ class SaleClosingCheck(models.Model):
             )
         )
         rows = self.env.cr.fetchall()
-        products = self.env["product.product"].sudo()
-        locations = self.env["stock.location"].sudo()
+        products = self._records("product.product", [row[0] for row in rows])
+        locations = self._records("stock.location", [row[1] for row in rows])
         results = []
         for product_id, location_id, qty in rows:
-            product = products.browse(product_id)
+            product = products[product_id]
             if figures_lib.float_is_zero(qty, product.uom_id.rounding):
                 continue
             results.append(
@@ -698,7 +710,7 @@ class SaleClosingCheck(models.Model):
                         product=product.display_name,
                         qty=qty,
                         uom=product.uom_id.name,
-                        location=locations.browse(location_id).complete_name,
+                        location=locations[location_id].complete_name,
                         date=self._date(period.date_end),
                     ),
                 }

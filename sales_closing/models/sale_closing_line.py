@@ -188,7 +188,12 @@ class SaleClosingLine(models.Model):
             if row["qty_delivered_method"] not in ("stock_move", "manual")
         }
         fallback_qty = self._get_fallback_delivered(fallback, date_end)
-        Currency = self.env["res.currency"]
+        currencies = {
+            currency.id: currency
+            for currency in self.env["res.currency"].browse(
+                {row["currency_id"] for row in rows}
+            )
+        }
         company_rounding = company.currency_id.rounding
         result = []
         for row in rows:
@@ -243,7 +248,7 @@ class SaleClosingLine(models.Model):
                 and not any(m["date"] >= utc_start for m in line_moves)
             ):
                 continue
-            currency = Currency.browse(row["currency_id"])
+            currency = currencies[row["currency_id"]]
             price = figures_lib.net_price(row["price_unit"], row["discount"])
             if row["id"] in taxes:
                 price = self._price_excluding_taxes(row, taxes[row["id"]], price)

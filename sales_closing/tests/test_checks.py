@@ -278,3 +278,39 @@ class TestChecks(FiguresCommon):
         self._stage(self.period_oct, "closed")
         self.assertEqual(self.period_oct.state, "closed")
         self.assertTrue(self.period_oct.checks_date)
+
+    # --- cost ---------------------------------------------------------------
+    def _make_problems(self, count):
+        for _index in range(count):
+            order = self._sell(
+                "2026-10-05",
+                [(self.product_delivery, 10, 30.0), (self.product, 5, 100.0)],
+            )
+            self._deliver(order, 4, "2026-10-06")
+            self._invoice_qty(order, "2026-10-07", {self.product_delivery: 3})
+
+    def _check_results(self):
+        period = self.period_oct
+        return period._compute_results(period._get_check_data())
+
+    def _warm(self):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self._check_results()  # warm Odoo's own caches (groups, rules, lang)
+        self.env.invalidate_all()
+
+    def test_query_count_of_checks_does_not_grow_with_lines(self):
+        self._make_problems(2)
+        self._warm()
+        with self.assertQueryCount(36):
+            first = self._check_results()
+        self._make_problems(4)
+        self._warm()
+        with self.assertQueryCount(36):
+            second = self._check_results()
+        codes = [r["check_code"] for r in second]
+        self.assertEqual(codes.count("delivered_not_invoiced"), 6)
+        self.assertEqual(codes.count("invoiced_not_delivered"), 6)
+        # each order adds one of each: delivered 4 / invoiced 3 of the part,
+        # invoiced 5 / delivered 4 of the widget, and its open backorder
+        self.assertEqual(len(second) - len(first), 3 * 4)
