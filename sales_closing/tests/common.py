@@ -27,16 +27,7 @@ class SaleClosingCommon(AccountTestInvoicingCommon):
             [("company_id", "=", cls.company.id)], limit=1
         )
         cls.stock_location = cls.warehouse.lot_stock_id
-        cls.product = cls.env["product.product"].create(
-            {
-                "name": "Closing Widget",
-                "type": "consu",
-                "is_storable": True,
-                "invoice_policy": "order",
-                "list_price": 100.0,
-                "taxes_id": [Command.clear()],
-            }
-        )
+        cls.product = cls._closing_product("Closing Widget", list_price=100.0)
         cls.env["stock.quant"]._update_available_quantity(
             cls.product, cls.stock_location, 1000.0
         )
@@ -84,6 +75,20 @@ class SaleClosingCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _closing_product(cls, name, **vals):
+        """A tax-free storable product invoiced on order, unless ``vals`` say
+        otherwise (built by Odoo's own test helper)."""
+        return cls._create_product(
+            **{
+                "name": name,
+                "is_storable": True,
+                "invoice_policy": "order",
+                "taxes_id": [Command.clear()],
+                **vals,
+            }
+        )
+
+    @classmethod
     def _period(cls, name):
         return cls.periods.filtered(lambda p: p.name == name)
 
@@ -125,6 +130,24 @@ class SaleClosingCommon(AccountTestInvoicingCommon):
             if isinstance(action, dict):
                 Form.from_action(picking.env, action).save().process()
         return picking
+
+    @classmethod
+    def _return(cls, picking, qty, day, to_refund=True, **context):
+        """Return ``qty`` of a done ``picking`` on ``day`` and validate it;
+        ``context`` goes to the validation (e.g. ``force_period_date``)."""
+        with freeze_time(f"{day} 12:00:00"):
+            wizard = Form(
+                cls.env["stock.return.picking"].with_context(
+                    active_id=picking.id, active_model="stock.picking"
+                )
+            ).save()
+            wizard.product_return_moves.write({"quantity": qty, "to_refund": to_refund})
+            action = wizard.action_create_returns()
+            returned = cls.env["stock.picking"].browse(action["res_id"])
+            returned = returned.with_context(**context)
+            returned.move_ids.write({"quantity": qty, "picked": True})
+            returned.button_validate()
+        return returned
 
     @classmethod
     def _invoice(cls, order, day, post=True):

@@ -59,17 +59,10 @@ class TestChecksDocuments(FiguresCommon):
         )
 
     def _new_storable(self, name, categ=None):
-        vals = {
-            "name": name,
-            "type": "consu",
-            "is_storable": True,
-            "invoice_policy": "order",
-            "list_price": 10.0,
-            "taxes_id": [Command.clear()],
-        }
+        vals = {"list_price": 10.0}
         if categ:
             vals.update(categ_id=categ.id, standard_price=10.0)
-        return self.env["product.product"].create(vals)
+        return self._closing_product(name, **vals)
 
     def _inventory(self, product, qty, day):
         """Set the stock of ``product`` through an inventory adjustment."""
@@ -139,10 +132,7 @@ class TestChecksDocuments(FiguresCommon):
     def test_date_mismatch_invoice_moved_past_lock_date(self):
         order = self._sell_product()
         self._deliver(order, 10, "2026-10-06")
-        invoice = self._invoice_qty(order, "2026-10-30", post=False)
-        self.company.sale_lock_date = "2026-10-31"
-        with freeze_time("2026-11-02 09:00:00"):
-            invoice.action_post()
+        invoice = self._invoice_booked_after_lock(order)
         self.assertEqual(invoice.date, fields.Date.to_date("2026-11-02"))
         results = self._results("date_mismatch")
         self.assertRecordValues(

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import SaleClosingCommon
 
@@ -17,21 +17,6 @@ class TestDeliveryRules(SaleClosingCommon):
         cls.order = cls._order("2026-10-10")
         cls.october_picking = cls._deliver(cls.order, 4.0, "2026-10-12")
         cls.backorder = cls.order.picking_ids - cls.october_picking
-
-    def _return(self, picking, qty, day, **context):
-        with freeze_time(f"{day} 12:00:00"):
-            wizard = Form(
-                self.env["stock.return.picking"].with_context(
-                    active_id=picking.id, active_model="stock.picking"
-                )
-            ).save()
-            wizard.product_return_moves.write({"quantity": qty, "to_refund": True})
-            action = wizard.action_create_returns()
-            returned = self.env["stock.picking"].browse(action["res_id"])
-            returned = returned.with_context(**context)
-            returned.move_ids.write({"quantity": qty, "picked": True})
-            returned.button_validate()
-        return returned
 
     def test_backorder_of_october_order_validated_in_november(self):
         self._stage(self.period_oct, "closed")

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import SaleClosingCommon
 
@@ -16,24 +16,15 @@ class FiguresCommon(SaleClosingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.service = cls.env["product.product"].create(
-            {
-                "name": "Closing Service",
-                "type": "service",
-                "invoice_policy": "delivery",
-                "list_price": 50.0,
-                "taxes_id": [Command.clear()],
-            }
+        cls.service = cls._closing_product(
+            "Closing Service",
+            type="service",
+            is_storable=False,
+            invoice_policy="delivery",
+            list_price=50.0,
         )
-        cls.product_delivery = cls.env["product.product"].create(
-            {
-                "name": "Closing Part",
-                "type": "consu",
-                "is_storable": True,
-                "invoice_policy": "delivery",
-                "list_price": 30.0,
-                "taxes_id": [Command.clear()],
-            }
+        cls.product_delivery = cls._closing_product(
+            "Closing Part", invoice_policy="delivery", list_price=30.0
         )
         cls.env["stock.quant"]._update_available_quantity(
             cls.product_delivery, cls.stock_location, 1000.0
@@ -69,20 +60,6 @@ class FiguresCommon(SaleClosingCommon):
                 order.action_confirm()
         return order
 
-    def _return(self, picking, qty, day, to_refund=True):
-        with freeze_time(f"{day} 12:00:00"):
-            wizard = Form(
-                self.env["stock.return.picking"].with_context(
-                    active_id=picking.id, active_model="stock.picking"
-                )
-            ).save()
-            wizard.product_return_moves.write({"quantity": qty, "to_refund": to_refund})
-            action = wizard.action_create_returns()
-            returned = self.env["stock.picking"].browse(action["res_id"])
-            returned.move_ids.write({"quantity": qty, "picked": True})
-            returned.button_validate()
-        return returned
-
     def _invoice_qty(self, order, day, qty_by_product=None, post=True):
         """Invoice the order on ``day``, overriding quantities per product."""
         with freeze_time(f"{day} 14:00:00"):
@@ -93,6 +70,15 @@ class FiguresCommon(SaleClosingCommon):
                     line.quantity = qty_by_product[line.product_id]
             if post:
                 invoice.action_post()
+        return invoice
+
+    def _invoice_booked_after_lock(self, order):
+        """Invoice ``order`` on Oct 30 and post it on Nov 2 while the Sales
+        Lock Date is Oct 31: Odoo books it in November."""
+        invoice = self._invoice_qty(order, "2026-10-30", post=False)
+        self.company.sale_lock_date = "2026-10-31"
+        with freeze_time("2026-11-02 09:00:00"):
+            invoice.action_post()
         return invoice
 
     def _refund(self, invoice, day, qty=None):
@@ -330,10 +316,7 @@ class TestFigures(FiguresCommon):
     def test_invoice_moved_past_lock_date_counts_in_next_period(self):
         order = self._sell("2026-10-05", [(self.product, 10, 100.0)])
         self._deliver(order, 10, "2026-10-06")
-        invoice = self._invoice_qty(order, "2026-10-30", post=False)
-        self.company.sale_lock_date = "2026-10-31"
-        with freeze_time("2026-11-02 09:00:00"):
-            invoice.action_post()
+        invoice = self._invoice_booked_after_lock(order)
         self.assertEqual(invoice.invoice_date, fields.Date.to_date("2026-10-30"))
         self.assertGreater(invoice.date, self.period_oct.date_end)
         odoo = self._odoo_as_of(order, self.period_oct.date_end)[order.order_line.id]
