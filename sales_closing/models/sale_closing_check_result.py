@@ -1,6 +1,6 @@
 # Copyright 2026 The sales_closing authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .sale_closing_check import CHECK_CODES, SEVERITIES
@@ -98,6 +98,28 @@ class SaleClosingCheckResult(models.Model):
         }
 
     # === BUSINESS === #
+    @api.model
+    def _get_problem_fields(self):
+        """Return the fields a check fills in; a rerun compares them to tell
+        a problem found again unchanged from one that changed."""
+        return [
+            "sequence",
+            "check_code",
+            "severity",
+            "key",
+            "name",
+            "partner_id",
+            "product_id",
+            "order_id",
+            "sale_line_id",
+            "picking_id",
+            "invoice_id",
+            "move_line_id",
+            "aging_bucket",
+            "quantity",
+            "amount",
+        ]
+
     def _waive(self, reason):
         """Waive these problems with ``reason``; note it on their periods."""
         if not (reason or "").strip():

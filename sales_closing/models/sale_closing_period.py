@@ -436,7 +436,7 @@ class SaleClosingPeriod(models.Model):
         nor waived.
         """
         if target == "closed":
-            self._run_checks(closing=True)
+            self._run_checks()
             blocking = self.result_ids.filtered(
                 lambda r: r.severity == "blocking" and not r.waived
             )
@@ -455,7 +455,7 @@ class SaleClosingPeriod(models.Model):
         return True
 
     # === PRE-CLOSE CHECKS === #
-    def _run_checks(self, closing=False):
+    def _run_checks(self):
         """Compute the figures and the check results of this period as of its
         end and store them, keeping the waivers of problems found again."""
         self.ensure_one()
@@ -465,7 +465,7 @@ class SaleClosingPeriod(models.Model):
             raise UserError(
                 self.env._("Only Sales Closing users can run the pre-close checks.")
             )
-        if self.state == "closed" and not closing:
+        if self.state == "closed":
             raise UserError(
                 self.env._(
                     "Period %(period)s is closed: its figures are frozen. Reopen it "
@@ -519,26 +519,7 @@ class SaleClosingPeriod(models.Model):
         resolved disappears, a new one is added."""
         self.ensure_one()
         existing = {result.key: result for result in self.result_ids}
-        fields_to_compare = [
-            name
-            for name in self.env["sale.closing.check.result"]._fields
-            if name
-            not in (
-                "id",
-                "period_id",
-                "company_id",
-                "company_currency_id",
-                "waived",
-                "waived_by_id",
-                "waived_date",
-                "waive_reason",
-                "display_name",
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
-            )
-        ]
+        fields_to_compare = self.env["sale.closing.check.result"]._get_problem_fields()
         to_create = []
         seen = set()
         for values in results:
