@@ -151,6 +151,15 @@ def show_period(period, title=None):
     info(f"  Company Sales Lock Date (Odoo): {company.sale_lock_date or 'none'}")
 
 
+def advance(period, state):
+    """Advance ``period`` one stage; it must reach ``state``. Show it."""
+    label = period._stage_label(state)
+    step(f"Advance {period.name} to {label}")
+    period.action_advance()
+    check(period.state == state, f"the period should be {label}")
+    show_period(period)
+
+
 def show_chatter(period, count=3):
     """Print the latest chatter messages of a period."""
     messages = period.message_ids.filtered("body")[:count]
@@ -541,10 +550,7 @@ def prepare_periods(env, demo):
 def sales_locked(env, demo):
     """Section 3b: Sales Locked freezes orders and deliveries of the month."""
     period, docs = demo.period, demo.docs[0]
-    step(f"Advance {period.name} to Sales Locked")
-    period.action_advance()
-    check(period.state == "sales_locked", "the period should be Sales Locked")
-    show_period(period)
+    advance(period, "sales_locked")
     day = docs.start.replace(day=25)
 
     expect_refusal(
@@ -707,10 +713,7 @@ def lock_exception(env, demo):
 def invoicing_locked(env, demo):
     """Section 3c: Invoicing Locked sets Odoo's Sales Lock Date."""
     period, docs = demo.period, demo.docs[0]
-    step(f"Advance {period.name} to Invoicing Locked")
-    period.action_advance()
-    check(period.state == "invoicing_locked", "the period should be Invoicing Locked")
-    show_period(period)
+    advance(period, "invoicing_locked")
     show_chatter(period, 1)
     check(
         demo.company.sale_lock_date == period.date_end,
@@ -801,10 +804,7 @@ def pre_close_checks(env, demo):
 def closed(env, demo):
     """Section 3e: close, reopen with a reason, close again."""
     period, docs = demo.period, demo.docs[0]
-    step(f"Advance {period.name} to Closed")
-    period.action_advance()
-    check(period.state == "closed", "the period should be Closed")
-    show_period(period)
+    advance(period, "closed")
     expect_refusal(
         env,
         f"amend the price of {docs.a.name}",
