@@ -185,6 +185,23 @@ def paid_share(total, residual, rounding):
     return min(max(share, 0.0), 1.0)
 
 
+def paid_amount(invoice_lines, line_uom, price, rounding):
+    """Return the paid part, at the period end, of what a line invoiced.
+
+    ``invoice_lines``: iterable of ``(quantity, UomInfo, sign, paid_share)``;
+    each invoice line is valued at the order line's net ``price`` in its unit
+    and weighted by the paid share of its invoice.
+
+    >>> paid_amount([(10, UomInfo(1.0, 0.01, 1), 1, 0.4)], \
+UomInfo(1.0, 0.01, 1), 100.0, 0.01)
+    400.0
+    """
+    total = 0.0
+    for quantity, uom, sign, share in invoice_lines:
+        total += sign * convert_quantity(quantity, uom, line_uom) * price * share
+    return float_round(total, rounding)
+
+
 def parse_buckets(text):
     """Parse ``"30,60,90"`` into ``[30, 60, 90]``; refuse anything else.
 

@@ -260,16 +260,18 @@ class SaleClosingLine(models.Model):
                 currency.rounding,
                 line_uom.rounding,
             )
-            amount_paid = 0.0
-            for inv in posted:
-                quantity, uom, sign = self._invoice_qty_item(inv, uoms, line_uom)
-                amount_paid += (
-                    sign
-                    * figures_lib.convert_quantity(quantity, uom, line_uom)
-                    * price
-                    * shares.get(inv["move_id"], 0.0)
-                )
-            amount_paid = figures_lib.float_round(amount_paid, currency.rounding)
+            amount_paid = figures_lib.paid_amount(
+                [
+                    (
+                        *self._invoice_qty_item(inv, uoms, line_uom),
+                        shares.get(inv["move_id"], 0.0),
+                    )
+                    for inv in posted
+                ],
+                line_uom,
+                price,
+                currency.rounding,
+            )
             if row["currency_id"] not in rates:
                 rates.update(
                     self._get_period_rates(company, date_end, {row["currency_id"]})

@@ -107,6 +107,13 @@ def test_paid_share():
     assert figures.paid_share(1000.0, -50.0, 0.01) == 1.0
 
 
+def test_paid_amount_weights_each_invoice_line_by_its_share():
+    # 12 units invoiced (1 dozen) 40% paid, a 1-dozen credit note unpaid
+    lines = [(12, UNIT, 1, 0.4), (1, DOZEN, -1, 0.0)]
+    assert figures.paid_amount(lines, DOZEN, 360.0, 0.01) == 144.0
+    assert figures.paid_amount([], DOZEN, 360.0, 0.01) == 0.0
+
+
 @pytest.mark.parametrize(
     "days, expected",
     [
