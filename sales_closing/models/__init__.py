@@ -4,6 +4,8 @@ from . import sale_closing_period
 from . import sale_closing_check
 from . import sale_closing_check_result
 from . import sale_closing_line
+from . import sale_closing_posting_rule
+from . import sale_closing_entry_line
 from . import sale_closing_exception
 from . import sale_closing_log
 from . import sale_closing_late_document
@@ -12,4 +14,5 @@ from . import sale_order_line
 from . import stock_move
 from . import stock_move_line
 from . import account_move
+from . import account_move_line
 from . import account_payment

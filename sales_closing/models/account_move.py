@@ -1,6 +1,7 @@
 # Copyright 2026 The sales_closing authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 CUSTOMER_DOCUMENT_TYPES = ("out_invoice", "out_refund")
 
@@ -18,6 +19,53 @@ SALE_CLOSING_INVOICE_FIELDS = (
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    # === FIELDS === #
+    sale_closing_period_id = fields.Many2one(
+        comodel_name="sale.closing.period",
+        string="Closing Period",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+    sale_closing_rule_id = fields.Many2one(
+        comodel_name="sale.closing.posting.rule",
+        string="Posting Rule",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+    )
+    sale_closing_kind = fields.Selection(
+        selection=[
+            ("entry", "Period-end entry"),
+            ("reversal", "Reversal in the next period"),
+            ("cancel", "Reversal at reopening"),
+        ],
+        string="Closing Entry Kind",
+        readonly=True,
+        copy=False,
+    )
+    sale_closing_cancelled = fields.Boolean(
+        string="Cancelled by Reopening",
+        readonly=True,
+        copy=False,
+        help="The period was reopened: this entry was reversed (or, if it "
+        "was still waiting, cancelled).",
+    )
+
+    def init(self):
+        res = super().init()
+        # One live period-end entry per period and rule, whatever happens.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS account_move_sale_closing_live_uniq
+                ON account_move (sale_closing_period_id, sale_closing_rule_id)
+             WHERE sale_closing_kind = 'entry'
+               AND sale_closing_cancelled IS NOT TRUE
+            """
+        )
+        return res
 
     # Odoo's own Sales Lock Date (set by the periods at Invoicing Locked) is
     # what refuses changes to customer invoices in a locked period, for every
@@ -55,11 +103,17 @@ class AccountMove(models.Model):
         return super().write(vals)
 
     def unlink(self):
+        self._sale_closing_check_entries(self.env._("deleted"))
         self._sale_closing_customer()._sale_closing_log({}, self.env._("deleted"))
         return super().unlink()
 
     # === ACTIONS === #
+    def button_cancel(self):
+        self._sale_closing_check_entries(self.env._("cancelled"))
+        return super().button_cancel()
+
     def button_draft(self):
+        self._sale_closing_check_entries(self.env._("reset to draft"))
         self._sale_closing_customer().filtered(
             lambda m: m.state == "posted"
         )._sale_closing_log({}, self.env._("reset to draft"))
@@ -80,6 +134,26 @@ class AccountMove(models.Model):
         """Name the move by its number, which its display name decorates."""
         self.ensure_one()
         return self.name if self.name and self.name != "/" else self.display_name
+
+    def _sale_closing_check_entries(self, operation):
+        """Refuse to touch the entries of a close by hand: reopening the
+        period reverses or cancels them, and closing again posts new ones."""
+        if self.env.context.get("sale_closing_posting"):
+            return
+        entries = self.filtered("sale_closing_period_id")
+        if entries:
+            move = entries[0]
+            raise UserError(
+                self.env._(
+                    "%(move)s is a period-end entry of closing period %(period)s: "
+                    "it cannot be %(operation)s by hand. Reopen the period (with a "
+                    "reason): its entries are then reversed, and closing it again "
+                    "posts them anew.",
+                    move=move._sale_closing_label(),
+                    period=move.sale_closing_period_id.name,
+                    operation=operation,
+                )
+            )
 
     def _sale_closing_customer(self):
         """Return the customer invoices and credit notes among these moves."""

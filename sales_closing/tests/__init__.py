@@ -9,3 +9,4 @@ from . import test_ui
 from . import test_figures
 from . import test_checks
 from . import test_checks_documents
+from . import test_posting
