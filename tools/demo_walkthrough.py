@@ -801,10 +801,127 @@ def pre_close_checks(env, demo):
     env.cr.commit()
 
 
+def show_entries(period):
+    """Print the period-end entries of ``period`` and their state."""
+    Move = period.env["account.move"]
+    for move in Move.search([("sale_closing_period_id", "=", period.id)], order="id"):
+        flag = " (cancelled by reopening)" if move.sale_closing_cancelled else ""
+        info(
+            f"  {move.name:<18} {move.date}  {move.state:<6} "
+            f"{move.sale_closing_kind:<8} {move.sale_closing_rule_id.name:<22} "
+            f"{move.amount_total:>10,.2f}{flag}"
+        )
+
+
+def posting_rules(env, demo):
+    """Section 3e: posting rules and the preview of the period-end entries."""
+    period, company = demo.period, demo.company
+    step("A consultant sets up the posting rules")
+    Account = env["account.account"]
+    accounts = Account.create(
+        [
+            {
+                "name": "Accrued revenue",
+                "code": "SC1131",
+                "account_type": "asset_current",
+            },
+            {
+                "name": "Deferred revenue",
+                "code": "SC2131",
+                "account_type": "liability_current",
+            },
+            {
+                "name": "Allowance for doubtful accounts",
+                "code": "SC1191",
+                "account_type": "asset_current",
+            },
+            {"name": "Bad debts", "code": "SC6131", "account_type": "expense"},
+        ]
+    )
+    journal = env["account.journal"].search(
+        [("company_id", "=", company.id), ("type", "=", "general")], limit=1
+    )
+    Rule = env["sale.closing.posting.rule"]
+    rules = Rule.create(
+        [
+            {
+                "name": "Accrued revenue",
+                "rule_type": "accrued",
+                "journal_id": journal.id,
+                "account_id": accounts[0].id,
+                "label": "Accrued {period} {partner}",
+            },
+            {
+                "name": "Deferred revenue",
+                "rule_type": "deferred",
+                "journal_id": journal.id,
+                "account_id": accounts[1].id,
+                "threshold": 10.0,
+            },
+            {
+                "name": "Bad-debt allowance",
+                "rule_type": "allowance",
+                "journal_id": journal.id,
+                "account_id": accounts[2].id,
+                "pnl_account_id": accounts[3].id,
+                "aging_percentages": "1,5,20,50,100",
+            },
+        ]
+    )
+    for rule in rules:
+        info(
+            f"  {rule.name:<22} {rule.rule_type:<9} {rule.account_id.code}  "
+            f"reversal: {rule.reversal}"
+            + (f"  ({rule.bucket_summary})" if rule.bucket_summary else "")
+        )
+    expect_refusal(
+        env,
+        "a second accrued-revenue rule over the same order lines",
+        lambda: Rule.create(
+            {
+                "name": "Accrued chairs",
+                "journal_id": journal.id,
+                "account_id": accounts[0].id,
+                "sale_line_domain": f"[('product_id', '=', {demo.shipped.id})]",
+            }
+        ),
+        "both match",
+    )
+    step(f"Preview of what closing {period.name} will post")
+    period.action_run_checks()
+    for line in period.entry_line_ids:
+        info(
+            f"  {line.rule_id.name:<22} {line.account_id.code:<8} "
+            f"{(line.partner_id.name or ''):<20} {line.debit:>10,.2f} "
+            f"{line.credit:>10,.2f}{'  skipped' if line.skipped else ''}"
+            f"  <- {len(line.sale_line_ids) or len(line.receivable_line_ids)} source(s)"
+        )
+    lines = period.entry_line_ids.filtered(lambda line: not line.skipped)
+    check(
+        round(sum(lines.mapped("debit")) - sum(lines.mapped("credit")), 2) == 0.0,
+        "the preview should balance",
+    )
+    check(
+        lines.filtered(lambda line: line.rule_id == rules[0]),
+        "goods delivered and not invoiced should be accrued",
+    )
+    env.cr.commit()
+
+
 def closed(env, demo):
-    """Section 3e: close, reopen with a reason, close again."""
+    """Section 3f: close, reopen with a reason, close again."""
     period, docs = demo.period, demo.docs[0]
     advance(period, "closed")
+    info("Period-end entries posted by the close:")
+    show_entries(period)
+    live = env["account.move"].search(
+        [
+            ("sale_closing_period_id", "=", period.id),
+            ("sale_closing_kind", "=", "entry"),
+        ]
+    )
+    check(live and set(live.mapped("state")) == {"posted"}, "entries posted")
+    check(set(live.mapped("date")) == {period.date_end}, "dated on the last day")
     expect_refusal(
         env,
         f"amend the price of {docs.a.name}",
@@ -834,10 +951,27 @@ def closed(env, demo):
     show_chatter(period, 1)
     env.cr.commit()
 
+    info("Entries after reopening (reversed, never deleted):")
+    show_entries(period)
+    env.cr.commit()
+
     step(f"Close {period.name} again")
     period.action_advance()
     check(period.state == "closed", "the period should be Closed again")
     show_period(period)
+    info("Entries after closing again: one live set per rule")
+    show_entries(period)
+    live = env["account.move"].search(
+        [
+            ("sale_closing_period_id", "=", period.id),
+            ("sale_closing_kind", "=", "entry"),
+            ("sale_closing_cancelled", "=", False),
+        ]
+    )
+    check(
+        len(live) == len(set(live.mapped("sale_closing_rule_id"))),
+        "exactly one live entry per rule",
+    )
     env.cr.commit()
 
 
@@ -877,6 +1011,7 @@ def main(shell_env):
         sales_locked(env, demo)
         invoicing_locked(env, demo)
         pre_close_checks(env, demo)
+        posting_rules(env, demo)
         closed(env, demo)
         summary(env, demo)
     except DemoFailure as exc:

@@ -285,7 +285,9 @@ class SaleClosingPostingRule(models.Model):
     def _check_scope(self):
         for rule in self.filtered("active"):
             model, domain = rule._get_scope()
-            if domain and not self.env[model].sudo().search_count(domain, limit=1):
+            if rule._get_scope_domain() and not self.env[model].sudo().search_count(
+                domain, limit=1
+            ):
                 raise ValidationError(
                     self.env._(
                         "Posting rule %(rule)s: its scope matches no record "
@@ -316,28 +318,31 @@ class SaleClosingPostingRule(models.Model):
     # === BUSINESS METHODS === #
     def _get_scope(self):
         """Return ``(model, domain)`` of the records in this rule's scope,
-        within its company (order lines of confirmed orders; customers)."""
+        within its company (order lines; customers for the allowance)."""
         self.ensure_one()
-        text = (
-            self.partner_domain
-            if self.rule_type == "allowance"
-            else self.sale_line_domain
-        )
+        if self.rule_type == "allowance":
+            model = "res.partner"
+            base = [("company_id", "in", [False, self.company_id.id])]
+        else:
+            model = "sale.order.line"
+            base = [
+                ("company_id", "=", self.company_id.id),
+                ("display_type", "=", False),
+            ]
+        return model, base + self._get_scope_domain()
+
+    def _get_scope_domain(self):
+        """Return the domain the consultant wrote (an empty list: all)."""
+        self.ensure_one()
+        text = self._get_scope_text()
+        model = "res.partner" if self.rule_type == "allowance" else "sale.order.line"
         try:
-            domain = safe_eval(text or "[]")
+            domain = safe_eval(text)
             if not isinstance(domain, list | tuple):
                 raise ValueError(domain)
-            if self.rule_type == "allowance":
-                model = "res.partner"
-                base = [("company_id", "in", [False, self.company_id.id])]
-            else:
-                model = "sale.order.line"
-                base = [
-                    ("company_id", "=", self.company_id.id),
-                    ("display_type", "=", False),
-                ]
+            domain = list(domain)
             # validate the field names now rather than at the close
-            self.env[model].sudo()._where_calc(list(domain))
+            self.env[model].sudo()._where_calc(domain)
         except Exception as error:
             raise ValidationError(
                 self.env._(
@@ -348,7 +353,7 @@ class SaleClosingPostingRule(models.Model):
                     error=str(error),
                 )
             ) from error
-        return model, base + list(domain) if domain else []
+        return domain
 
     def _get_scope_text(self):
         self.ensure_one()
@@ -360,33 +365,28 @@ class SaleClosingPostingRule(models.Model):
 
     def _get_overlap_message(self, other, record):
         self.ensure_one()
+        # translated apart: nested calls are not extracted for translation
+        if record._name == "res.partner":
+            kind = self.env._("customer")
+        else:
+            kind = self.env._("order line")
         return self.env._(
             "Posting rules %(rule)s and %(other)s are both %(type)s rules and "
-            "both match %(record)s: a %(kind)s may be posted by one rule of a "
+            "both match %(record)s: each %(kind)s is posted by one rule of a "
             "type only. Narrow the scope of one of them.",
             rule=self.name,
             other=other.name,
             type=dict(self._fields["rule_type"]._description_selection(self.env))[
                 self.rule_type
             ],
-            record=(
-                f"{record.order_id.name} – {record.display_name}"
-                if record._name == "sale.order.line"
-                else record.display_name
-            ),
-            kind=(
-                self.env._("customer")
-                if record._name == "res.partner"
-                else self.env._("order line")
-            ),
+            record=record.display_name,
+            kind=kind,
         )
 
     def _filter_in_scope(self, ids):
         """Return the ids among ``ids`` that this rule's scope matches."""
         self.ensure_one()
         model, domain = self._get_scope()
-        if not domain:
-            return set(ids)
         return set(
             self.env[model]
             .sudo()

@@ -7,6 +7,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .test_figures import FiguresCommon
 
@@ -331,6 +332,14 @@ class TestPostingRules(PostingCommon):
             entry.line_ids.sale_closing_sale_line_ids, self.order.order_line
         )
         self.assertEqual(self.period_oct.entry_line_ids.move_id, entry)
+        self.period_oct.invalidate_recordset()
+        self.assertEqual(self.period_oct.entry_count, 2)
+        self.assertIn(entry.name, self.period_oct.entry_summary)
+        self.assertIn("Accrued rule", self.period_oct.entry_summary)
+        action = self.period_oct.action_view_entries()
+        self.assertEqual(
+            self.env["account.move"].search(action["domain"]), entry + reversal
+        )
         # the entry is not an invoice of the order
         self.assertEqual(self.order.order_line.qty_invoiced, 4.0)
         with self.assertRaisesRegex(UserError, "period-end entry"):
@@ -401,7 +410,10 @@ class TestPostingRules(PostingCommon):
     def test_second_live_set_refused_by_the_database(self):
         self._close()
         entry = self._live()
-        with self.assertRaisesRegex(Exception, "account_move_sale_closing_live_uniq"):
+        with (
+            self.assertRaisesRegex(Exception, "account_move_sale_closing_live_uniq"),
+            mute_logger("odoo.sql_db"),
+        ):
             with self.env.cr.savepoint():
                 entry.with_context(sale_closing_posting=True).copy(
                     {
@@ -804,3 +816,46 @@ class TestPostingRuleValidation(PostingCommon):
         self.income.deprecated = True
         with self.assertRaisesRegex(UserError, "income account .* is deprecated"):
             self.period_oct.action_run_checks()
+
+
+@tagged("post_install", "-at_install")
+class TestPostingQueries(PostingCommon):
+    def _make_orders(self, count):
+        """Orders whose October figures give one line to defer each: 5
+        invoiced on order, 4 delivered (and a fully settled line)."""
+        for _index in range(count):
+            order = self._sell(
+                "2026-10-05",
+                [(self.product_delivery, 10, 30.0), (self.product, 5, 100.0)],
+            )
+            self._deliver(order, 4, "2026-10-06")
+            self._invoice_qty(order, "2026-10-07")
+
+    def _measured_preview(self):
+        self.period_oct._run_checks()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.period_oct.sudo()._store_entry_lines()  # warm Odoo's caches
+        self.env.flush_all()
+        self.env.invalidate_all()
+
+    def test_preview_query_count_does_not_grow_with_lines(self):
+        self._rule()
+        self._rule("deferred")
+        self._make_orders(2)
+        self._measured_preview()
+        with self.assertQueryCount(26):
+            self.period_oct.sudo()._store_entry_lines()
+            self.env.flush_all()
+        self.assertEqual(
+            self.period_oct.entry_line_ids.mapped("balance"), [-200.0, 200.0]
+        )
+        self._make_orders(6)
+        self._measured_preview()
+        with self.assertQueryCount(26):
+            self.period_oct.sudo()._store_entry_lines()
+            self.env.flush_all()
+        self.assertEqual(
+            self.period_oct.entry_line_ids.mapped("balance"), [-800.0, 800.0]
+        )
+        self.assertEqual(len(self.period_oct.entry_line_ids.sale_line_ids), 8)
