@@ -278,16 +278,22 @@ class TestPostingRules(PostingCommon):
         self._invoice_qty(dozens, "2026-10-10")
         # a credit note in November does not change October
         self._refund(invoice, "2026-11-04", qty=2)
+        # 5 x 30 delivered and invoiced, 2 returned (to refund) on Oct 20
+        returned = self._sell("2026-10-08", [(self.product_delivery, 5, 30.0)])
+        picking = self._deliver(returned, 5, "2026-10-09")
+        self._invoice_qty(returned, "2026-10-10")
+        self._return(picking, 2, "2026-10-20")
         lines = self._preview(deferred)
-        # 6 x 100 + 1 dozen x 120 = 720.00: debit income, credit deferred
+        # 6 x 100 + 1 dozen x 120 + 2 x 30 = 780.00: debit income, credit
+        # deferred
         self.assertEqual(
             [(ln.account_id, ln.partner_id, ln.balance) for ln in lines],
             [
-                (self.deferred_account, self.partner_a, -720.0),
-                (self.income, self.partner_a, 720.0),
+                (self.deferred_account, self.partner_a, -780.0),
+                (self.income, self.partner_a, 780.0),
             ],
         )
-        self.assertEqual(lines[1].sale_line_ids, (order + dozens).order_line)
+        self.assertEqual(lines[1].sale_line_ids, (order + dozens + returned).order_line)
         # the accrued rule takes the delivered-not-invoiced line only
         self.assertEqual(self._preview(self.rule).mapped("balance"), [180.0, -180.0])
 
@@ -344,6 +350,20 @@ class TestPostingRules(PostingCommon):
         self.assertEqual(self.order.order_line.qty_invoiced, 4.0)
         with self.assertRaisesRegex(UserError, "period-end entry"):
             entry.button_draft()
+
+    def test_closing_manager_without_accounting_rights_posts(self):
+        manager = self.closing_manager
+        self.assertFalse(manager.has_group("account.group_account_invoice"))
+        period = self.period_oct.with_user(manager)
+        self._stage(period, "closed")
+        entry = self._live()
+        self.assertEqual(entry.create_uid, manager)
+        self.assertEqual(period.entry_count, 2)
+        self.assertIn(entry.name, period.entry_summary)
+        with self.assertRaisesRegex(UserError, "period-end entry"):
+            entry.with_user(manager).sudo().button_cancel()
+        self._stage(period, "invoicing_locked")
+        self.assertTrue(entry.sale_closing_cancelled)
 
     def test_reversal_waits_for_its_date_when_closed_early(self):
         self.company.sale_closing_allow_early_close = True
@@ -844,7 +864,7 @@ class TestPostingQueries(PostingCommon):
         self._rule("deferred")
         self._make_orders(2)
         self._measured_preview()
-        with self.assertQueryCount(26):
+        with self.assertQueryCount(27):
             self.period_oct.sudo()._store_entry_lines()
             self.env.flush_all()
         self.assertEqual(
@@ -852,7 +872,7 @@ class TestPostingQueries(PostingCommon):
         )
         self._make_orders(6)
         self._measured_preview()
-        with self.assertQueryCount(26):
+        with self.assertQueryCount(27):
             self.period_oct.sudo()._store_entry_lines()
             self.env.flush_all()
         self.assertEqual(
