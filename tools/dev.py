@@ -33,6 +33,7 @@ from devlib import ADDON, REPO_ROOT, HarnessError, say
 TEST_DB = f"{ADDON}_test"
 DEMO_DB = f"{ADDON}_demo"
 WALKTHROUGH = REPO_ROOT / "tools" / "demo_walkthrough.py"
+BENCH = REPO_ROOT / "tools" / "bench_close.py"
 PLAIN_TESTS = REPO_ROOT / "tests_plain"
 ADDON_PLAIN_TESTS = f"{ADDON}/tests/plain/test_*.py"
 
@@ -410,14 +411,16 @@ def demo_install(python, view, cluster, conf, data_dir) -> int:
     return 0
 
 
-def demo_walkthrough(python, view, cluster, conf, data_dir) -> int:
-    if not WALKTHROUGH.is_file():
+def demo_walkthrough(
+    python, view, cluster, conf, data_dir, script=WALKTHROUGH, extra_env=None
+) -> int:
+    if not script.is_file():
         say(
-            f"[demo] {WALKTHROUGH.relative_to(REPO_ROOT)} not found: no walkthrough "
-            f"to run (database {DEMO_DB} is installed and empty)."
+            f"[demo] {script.relative_to(REPO_ROOT)} not found: nothing to run "
+            f"(database {DEMO_DB} is installed)."
         )
         return 0
-    say(f"[demo] running {WALKTHROUGH.relative_to(REPO_ROOT)} in `odoo shell`")
+    say(f"[demo] running {script.relative_to(REPO_ROOT)} in `odoo shell`")
     cmd = devlib.odoo_command(
         python,
         ["shell"],
@@ -427,16 +430,16 @@ def demo_walkthrough(python, view, cluster, conf, data_dir) -> int:
         data_dir,
         [f"--database={DEMO_DB}", "--no-http", "--log-level=warn"],
     )
-    with open(WALKTHROUGH, encoding="utf-8") as script:
+    with open(script, encoding="utf-8") as stdin:
         rc = subprocess.run(
             cmd,
-            stdin=script,
-            env=devlib.odoo_env(view.root),
+            stdin=stdin,
+            env={**devlib.odoo_env(view.root), **(extra_env or {})},
             cwd=conf.parent,
             check=False,
         ).returncode
     if rc:
-        say(f"[demo] walkthrough failed (exit {rc})")
+        say(f"[demo] {script.name} failed (exit {rc})")
     return rc
 
 
@@ -487,7 +490,7 @@ def cmd_demo(args) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     conf = data_dir.parent / "odoo.conf"
     conf.write_text("[options]\n", encoding="utf-8")
-    if args.serve_only and not (cluster.data / "PG_VERSION").is_file():
+    if (args.serve_only or args.bench) and not (cluster.data / "PG_VERSION").is_file():
         say("demo --serve-only: no demo database yet; run `tools/dev.py demo` first.")
         return 1
     try:
@@ -497,6 +500,21 @@ def cmd_demo(args) -> int:
             if not cluster.database_exists(DEMO_DB):
                 say(f"demo --serve-only: no {DEMO_DB} database; run demo first.")
                 return 1
+        elif args.bench:
+            if not cluster.database_exists(DEMO_DB):
+                say(
+                    "demo --bench: no demo database yet; run `tools/dev.py demo` first."
+                )
+                return 1
+            return demo_walkthrough(
+                python,
+                view,
+                cluster,
+                conf,
+                data_dir,
+                script=BENCH,
+                extra_env={"BENCH_LINES": str(args.bench)},
+            )
         else:
             rc = demo_install(python, view, cluster, conf, data_dir)
             rc = rc or demo_walkthrough(python, view, cluster, conf, data_dir)
@@ -539,6 +557,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     mode = demo.add_mutually_exclusive_group()
     mode.add_argument("--serve", action="store_true", help="then serve on 127.0.0.1")
     mode.add_argument("--serve-only", action="store_true", help="serve existing demo")
+    mode.add_argument(
+        "--bench",
+        type=int,
+        metavar="LINES",
+        help="time a close of LINES more order lines on the existing demo",
+    )
     demo.add_argument("--http-port", type=int, default=8069)
     return parser.parse_args(argv)
 
