@@ -20,6 +20,12 @@ SALE_CLOSING_INVOICE_FIELDS = (
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # Odoo's own Sales Lock Date (set by the periods at Invoicing Locked) is
+    # what refuses changes to customer invoices in a locked period, for every
+    # caller, sudo included. These hooks add what Odoo lacks: the list of
+    # invoices whose accounting date Odoo moved past the lock, and the log of
+    # what users do under a sales closing lock exception.
+
     # === FIELDS === #
     sale_closing_period_id = fields.Many2one(
         comodel_name="sale.closing.period",
@@ -66,12 +72,6 @@ class AccountMove(models.Model):
             """
         )
         return res
-
-    # Odoo's own Sales Lock Date (set by the periods at Invoicing Locked) is
-    # what refuses changes to customer invoices in a locked period, for every
-    # caller, sudo included. These hooks add what Odoo lacks: the list of
-    # invoices whose accounting date Odoo moved past the lock, and the log of
-    # what users do under a sales closing lock exception.
 
     # === CRUD === #
     @api.model_create_multi

@@ -740,14 +740,11 @@ class SaleClosingPeriod(models.Model):
         Rule = self.env["sale.closing.posting.rule"]
         rules = Rule.search([("company_id", "=", self.company_id.id)])
         vals_list = []
-        for rule_type, wanted in (
-            ("accrued", lambda line: line.amount_difference > 0),
-            ("deferred", lambda line: line.amount_difference < 0),
-        ):
+        for rule_type in ("accrued", "deferred"):
             typed = rules.filtered(lambda r, t=rule_type: r.rule_type == t)
             if not typed:
                 continue
-            figures = self.line_ids.filtered(wanted)
+            figures = Rule._filter_revenue_figures(rule_type, self.line_ids)
             assigned = Rule._assign_sources(typed, figures.sale_line_id.ids)
             for rule in typed:
                 scoped = figures.filtered(
@@ -760,12 +757,13 @@ class SaleClosingPeriod(models.Model):
             residuals = self.env["sale.closing.line"]._get_receivable_residuals(
                 self.company_id, self.date_end
             )
+            balances = {rule: rule._get_allowance_balances(self) for rule in allowances}
             partners = {row["partner_id"] for row in residuals if row["partner_id"]}
-            partners |= allowances._get_allowance_partners(self)
+            partners = partners.union(*balances.values())
             assigned = Rule._assign_sources(allowances, partners)
             for rule in allowances:
                 items, receivables = rule._get_allowance_items(
-                    self, residuals, assigned[rule]
+                    self, residuals, balances[rule], assigned[rule]
                 )
                 vals_list += rule._prepare_entry_lines(self, items, receivables)
         return vals_list

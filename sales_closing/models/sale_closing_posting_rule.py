@@ -420,15 +420,21 @@ class SaleClosingPostingRule(models.Model):
             distribution = None
         return json.dumps(distribution, sort_keys=True) if distribution else None
 
+    @api.model
+    def _filter_revenue_figures(self, rule_type, figures):
+        """Return the figures a revenue rule of ``rule_type`` posts: delivered
+        beyond invoiced (accrued) or invoiced beyond delivered (deferred)."""
+        if rule_type == "accrued":
+            return figures.filtered(lambda f: f.amount_difference > 0)
+        return figures.filtered(lambda f: f.amount_difference < 0)
+
     def _get_revenue_items(self, period, figures):
         """Return the items (``lib.entries.Item``) of a revenue rule.
 
         :param figures: the ``sale.closing.line`` records of the period in
-            this rule's scope
+            this rule's scope, filtered by ``_filter_revenue_figures``
         """
         self.ensure_one()
-        wanted = (lambda x: x > 0) if self.rule_type == "accrued" else (lambda x: x < 0)
-        figures = figures.filtered(lambda f: wanted(f.amount_difference))
         sale_lines = figures.sale_line_id.with_context(prefetch_fields=False)
         sale_lines.fetch(["analytic_distribution", "order_id", "product_id"])
         sale_lines.order_id.fetch(["fiscal_position_id"])
@@ -486,14 +492,10 @@ class SaleClosingPostingRule(models.Model):
             )
         return account
 
-    def _get_allowance_partners(self, period):
-        """Return the customers (commercial partners) with a balance on the
-        accounts of these allowance rules at the period end."""
-        return set(self._get_allowance_balances(period))
-
     def _get_allowance_balances(self, period):
-        """Return {commercial partner id: credit balance} of the accounts of
-        these rules at the period end (lines without customer left out)."""
+        """Return {commercial partner id: credit balance} of the account of
+        this rule at the period end (lines without customer left out)."""
+        self.ensure_one()
         current = defaultdict(float)
         for partner, balance in (
             self.env["account.move.line"]
@@ -501,7 +503,7 @@ class SaleClosingPostingRule(models.Model):
             ._read_group(
                 [
                     ("company_id", "=", period.company_id.id),
-                    ("account_id", "in", self.account_id.ids),
+                    ("account_id", "=", self.account_id.id),
                     ("parent_state", "=", "posted"),
                     ("date", "<=", period.date_end),
                     ("partner_id", "!=", False),
@@ -513,7 +515,7 @@ class SaleClosingPostingRule(models.Model):
             current[partner.commercial_partner_id.id] -= balance
         return current
 
-    def _get_allowance_items(self, period, residuals, partner_ids):
+    def _get_allowance_items(self, period, residuals, current, partner_ids):
         """Return ``(items, receivable line ids by customer)`` of an
         allowance rule: per customer of ``partner_ids``, the required
         allowance (open receivables by aging bucket × percentage) minus the
@@ -521,13 +523,13 @@ class SaleClosingPostingRule(models.Model):
 
         :param residuals: the rows of
             ``sale.closing.line._get_receivable_residuals`` at the period end
+        :param current: ``_get_allowance_balances`` of this rule
         """
         self.ensure_one()
         company = period.company_id
         rounding = company.currency_id.rounding
         limits = figures_lib.parse_buckets(self.aging_buckets)
         rates = entries_lib.parse_percentages(self.aging_percentages, limits)
-        current = self._get_allowance_balances(period)
         residuals = [row for row in residuals if row["partner_id"] in partner_ids]
         required = entries_lib.allowance_required(
             [(r["partner_id"], r["date_maturity"], r["residual"]) for r in residuals],

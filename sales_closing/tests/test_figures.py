@@ -95,6 +95,17 @@ class FiguresCommon(SaleClosingCommon):
             refund.action_post()
         return refund
 
+    def _make_orders(self, count):
+        """Orders of two lines each: 4 of 10 delivered on a line invoiced on
+        delivery, 4 of 5 on a line invoiced on order; all invoiced on Oct 7."""
+        for _index in range(count):
+            order = self._sell(
+                "2026-10-05",
+                [(self.product_delivery, 10, 30.0), (self.product, 5, 100.0)],
+            )
+            self._deliver(order, 4, "2026-10-06")
+            self._invoice_qty(order, "2026-10-07")
+
     def _figures(self, period=None):
         rows = self.env["sale.closing.line"]._get_period_figures(
             period or self.period_oct
@@ -337,15 +348,6 @@ class TestFigures(FiguresCommon):
         self.assertEqual(figure["amount_paid_company"], 400.0)
 
     # --- cost ---------------------------------------------------------------
-    def _make_orders(self, count):
-        for _index in range(count):
-            order = self._sell(
-                "2026-10-05",
-                [(self.product_delivery, 10, 30.0), (self.product, 5, 100.0)],
-            )
-            self._deliver(order, 4, "2026-10-06")
-            self._invoice_qty(order, "2026-10-07")
-
     def _warm(self):
         self.env.flush_all()
         self.env.invalidate_all()

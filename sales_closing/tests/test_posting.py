@@ -607,31 +607,35 @@ class TestPostingRules(PostingCommon):
 
 @tagged("post_install", "-at_install")
 class TestAllowance(PostingCommon):
-    def _opening_receivable(self, partner, day, amount):
-        """An old receivable of ``partner``, due on ``day``, booked by a
-        miscellaneous entry (the periods before September are closed)."""
+    def _misc_entry(self, day, lines):
+        """Post a miscellaneous entry of ``lines`` (journal item values)."""
         move = self.env["account.move"].create(
             {
                 "move_type": "entry",
                 "journal_id": self.journal.id,
                 "date": day,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "account_id": self.company_data[
-                                "default_account_receivable"
-                            ].id,
-                            "partner_id": partner.id,
-                            "balance": amount,
-                            "date_maturity": day,
-                        }
-                    ),
-                    Command.create({"account_id": self.income.id, "balance": -amount}),
-                ],
+                "line_ids": [Command.create(vals) for vals in lines],
             }
         )
         move.action_post()
         return move
+
+    def _opening_receivable(self, partner, day, amount):
+        """An old receivable of ``partner``, due on ``day``, booked by a
+        miscellaneous entry (the periods before September are closed)."""
+        receivable = self.company_data["default_account_receivable"]
+        return self._misc_entry(
+            day,
+            [
+                {
+                    "account_id": receivable.id,
+                    "partner_id": partner.id,
+                    "balance": amount,
+                    "date_maturity": day,
+                },
+                {"account_id": self.income.id, "balance": -amount},
+            ],
+        )
 
     def test_allowance_by_aging_worked_by_hand(self):
         rule = self._rule("allowance")
@@ -660,23 +664,17 @@ class TestAllowance(PostingCommon):
         self._opening_receivable(self.partner_a, "2026-08-15", 400.0)
         self._opening_receivable(self.partner_b, "2026-07-01", 300.0)
         # partner_a already has 100.00 of allowance
-        self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": self.journal.id,
-                "date": "2026-09-30",
-                "line_ids": [
-                    Command.create(
-                        {
-                            "account_id": self.allowance_account.id,
-                            "partner_id": self.partner_a.id,
-                            "balance": -100.0,
-                        }
-                    ),
-                    Command.create({"account_id": self.bad_debt.id, "balance": 100.0}),
-                ],
-            }
-        ).action_post()
+        self._misc_entry(
+            "2026-09-30",
+            [
+                {
+                    "account_id": self.allowance_account.id,
+                    "partner_id": self.partner_a.id,
+                    "balance": -100.0,
+                },
+                {"account_id": self.bad_debt.id, "balance": 100.0},
+            ],
+        )
         # required: A = 600 x 5% + 400 x 50% = 230.00, less 100.00 = 130.00;
         # B = 300 x 100% = 300.00
         lines = self._preview(rule)
@@ -840,16 +838,8 @@ class TestPostingRuleValidation(PostingCommon):
 
 @tagged("post_install", "-at_install")
 class TestPostingQueries(PostingCommon):
-    def _make_orders(self, count):
-        """Orders whose October figures give one line to defer each: 5
-        invoiced on order, 4 delivered (and a fully settled line)."""
-        for _index in range(count):
-            order = self._sell(
-                "2026-10-05",
-                [(self.product_delivery, 10, 30.0), (self.product, 5, 100.0)],
-            )
-            self._deliver(order, 4, "2026-10-06")
-            self._invoice_qty(order, "2026-10-07")
+    # ``_make_orders`` gives one line to defer per order: 5 invoiced on
+    # order, 4 delivered (and a line delivered and invoiced alike).
 
     def _measured_preview(self):
         self.period_oct._run_checks()
