@@ -434,7 +434,12 @@ def demo_walkthrough(
         rc = subprocess.run(
             cmd,
             stdin=stdin,
-            env={**devlib.odoo_env(view.root), **(extra_env or {})},
+            env={
+                **devlib.odoo_env(view.root),
+                # lets the script import its sections from tools/
+                "SALES_CLOSING_TOOLS": str(REPO_ROOT / "tools"),
+                **(extra_env or {}),
+            },
             cwd=conf.parent,
             check=False,
         ).returncode
