@@ -1,6 +1,11 @@
 from . import res_company
 from . import res_config_settings
+from . import sale_closing_lock
 from . import sale_closing_period
+from . import sale_closing_period_checks
+from . import sale_closing_period_entries
+from . import sale_closing_period_lock_date
+from . import sale_closing_period_generation
 from . import sale_closing_check
 from . import sale_closing_check_result
 from . import sale_closing_line
@@ -14,5 +19,4 @@ from . import sale_order_line
 from . import stock_move
 from . import stock_move_line
 from . import account_move
-from . import account_move_line
 from . import account_payment

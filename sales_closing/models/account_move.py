@@ -90,12 +90,10 @@ class AccountMove(models.Model):
         if customer:
             # Drafts too: under an exception, an invoice reset to draft can
             # be edited before it is posted again.
-            Period = self.env["sale.closing.period"]
+            Lock = self.env["sale.closing.lock"]
             customer._sale_closing_log(
                 {
-                    move: Period._sale_closing_describe(
-                        move, {f: vals[f] for f in fnames}
-                    )
+                    move: Lock._describe_changes(move, {f: vals[f] for f in fnames})
                     for move in customer
                 },
                 self.env._("edited"),
@@ -176,7 +174,7 @@ class AccountMove(models.Model):
             if move not in changes_by_move or changes_by_move[move]
         ]
         if items:
-            self.env["sale.closing.period"]._sale_closing_check(
+            self.env["sale.closing.lock"]._check_locked(
                 "invoice", items, operation, refuse=False
             )
 

@@ -22,29 +22,25 @@ class AccountPayment(models.Model):
         fnames = [f for f in SALE_CLOSING_PAYMENT_FIELDS if f in vals]
         customer = fnames and self.filtered(lambda p: p.partner_type == "customer")
         if customer:
-            Period = self.env["sale.closing.period"]
+            Lock = self.env["sale.closing.lock"]
             items = []
             for payment in customer:
                 new_state = vals.get("state", payment.state)
                 if payment.state == "draft" and new_state == "draft":
                     continue
-                changes = Period._sale_closing_describe(
-                    payment, {f: vals[f] for f in fnames}
-                )
+                changes = Lock._describe_changes(payment, {f: vals[f] for f in fnames})
                 if not changes:
                     continue
                 items.append((payment, payment.company_id, payment.date, changes))
                 if vals.get("date"):
                     new_date = fields.Date.to_date(vals["date"])
                     items.append((payment, payment.company_id, new_date, changes))
-            Period._sale_closing_check(
-                "payment", items, self._sale_closing_operation(vals)
-            )
+            Lock._check_locked("payment", items, self._sale_closing_operation(vals))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_closing_locked(self):
-        self.env["sale.closing.period"]._sale_closing_check(
+        self.env["sale.closing.lock"]._check_locked(
             "payment",
             [
                 (payment, payment.company_id, payment.date, [])

@@ -19,7 +19,7 @@ class SaleOrder(models.Model):
         orders = orders.with_context(sale_closing_creating_orders=False)
         confirmed = orders.filtered(lambda o: o.state == "sale")
         if confirmed:
-            self.env["sale.closing.period"]._sale_closing_check(
+            self.env["sale.closing.lock"]._check_locked(
                 "order",
                 [
                     (order, order.company_id, order._sale_closing_date(), [])
@@ -42,11 +42,11 @@ class SaleOrder(models.Model):
 
     def _sale_closing_check_write(self, vals):
         """Refuse confirming, cancelling or redating orders in locked periods."""
-        Period = self.env["sale.closing.period"]
+        Lock = self.env["sale.closing.lock"]
         fnames = [f for f in SALE_CLOSING_ORDER_FIELDS if f in vals]
         items = []
         for order in self:
-            changes = Period._sale_closing_describe(order, {f: vals[f] for f in fnames})
+            changes = Lock._describe_changes(order, {f: vals[f] for f in fnames})
             if not changes:
                 continue
             old_date = order._sale_closing_date()
@@ -63,9 +63,7 @@ class SaleOrder(models.Model):
             if new_state == "sale":
                 items.append((order, order.company_id, new_date, changes))
         if items:
-            Period._sale_closing_check(
-                "order", items, self._sale_closing_operation(vals)
-            )
+            Lock._check_locked("order", items, self._sale_closing_operation(vals))
 
     def _sale_closing_operation(self, vals):
         """Return the words naming what a write does to an order."""

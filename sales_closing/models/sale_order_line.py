@@ -35,9 +35,9 @@ class SaleOrderLine(models.Model):
         fnames = [f for f in SALE_CLOSING_LINE_FIELDS if f in vals]
         amending = fnames and self._sale_closing_amending()
         if amending:
-            Period = self.env["sale.closing.period"]
+            Lock = self.env["sale.closing.lock"]
             changes = {
-                line: Period._sale_closing_describe(line, {f: vals[f] for f in fnames})
+                line: Lock._describe_changes(line, {f: vals[f] for f in fnames})
                 for line in amending
             }
             amending._sale_closing_check_lines(
@@ -80,6 +80,4 @@ class SaleOrderLine(models.Model):
             for line, changes in changes_by_line.items()
         ]
         if items:
-            self.env["sale.closing.period"]._sale_closing_check(
-                "order", items, operation
-            )
+            self.env["sale.closing.lock"]._check_locked("order", items, operation)

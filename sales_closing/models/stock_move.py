@@ -16,12 +16,10 @@ class StockMove(models.Model):
             fnames and self.filtered(lambda m: m.state == "done")._sale_closing_held()
         )
         if held:
-            Period = self.env["sale.closing.period"]
+            Lock = self.env["sale.closing.lock"]
             items = []
             for move in held:
-                changes = Period._sale_closing_describe(
-                    move, {f: vals[f] for f in fnames}
-                )
+                changes = Lock._describe_changes(move, {f: vals[f] for f in fnames})
                 if not changes:
                     continue
                 company = move.company_id
@@ -40,7 +38,7 @@ class StockMove(models.Model):
                     items.append(
                         (move._sale_closing_document(), company, new_date, changes)
                     )
-            Period._sale_closing_check("delivery", items, self.env._("edited"))
+            Lock._check_locked("delivery", items, self.env._("edited"))
         return super().write(vals)
 
     def _action_done(self, cancel_backorder=False):
@@ -80,7 +78,7 @@ class StockMove(models.Model):
             document = move._sale_closing_document()
             for date in {company._sale_closing_today(), forced} - {None, False}:
                 items.setdefault((document, company, date), [])
-        self.env["sale.closing.period"]._sale_closing_check(
+        self.env["sale.closing.lock"]._check_locked(
             "delivery",
             [(doc, company, date, []) for (doc, company, date) in items],
             self.env._("validated"),

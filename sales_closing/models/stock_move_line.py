@@ -22,12 +22,10 @@ class StockMoveLine(models.Model):
             lambda ml: ml.state == "done" and ml.move_id._sale_closing_held()
         )
         if held:
-            Period = self.env["sale.closing.period"]
+            Lock = self.env["sale.closing.lock"]
             items = []
             for line in held:
-                changes = Period._sale_closing_describe(
-                    line, {f: vals[f] for f in fnames}
-                )
+                changes = Lock._describe_changes(line, {f: vals[f] for f in fnames})
                 if changes:
                     items.append(
                         (
@@ -37,5 +35,5 @@ class StockMoveLine(models.Model):
                             changes,
                         )
                     )
-            Period._sale_closing_check("delivery", items, self.env._("edited"))
+            Lock._check_locked("delivery", items, self.env._("edited"))
         return super().write(vals)
