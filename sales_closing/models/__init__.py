@@ -19,4 +19,5 @@ from . import sale_order_line
 from . import stock_move
 from . import stock_move_line
 from . import account_move
+from . import account_move_line
 from . import account_payment

@@ -13,7 +13,7 @@ from odoo.tools import format_amount
 
 
 class SaleClosingPeriod(models.Model):
-    _inherit = "sale.closing.period"
+    _inherit = "sale.closing.period"  # pylint: disable=consider-merging-classes-inherited
 
     # === FIELDS === #
     entry_line_ids = fields.One2many(

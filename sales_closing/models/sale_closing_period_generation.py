@@ -10,7 +10,7 @@ from ..lib import periods as periods_lib
 
 
 class SaleClosingPeriod(models.Model):
-    _inherit = "sale.closing.period"
+    _inherit = "sale.closing.period"  # pylint: disable=consider-merging-classes-inherited
 
     # === PERIOD GENERATION === #
     @api.model

@@ -7,7 +7,7 @@ from odoo import SUPERUSER_ID, fields, models
 
 
 class SaleClosingPeriod(models.Model):
-    _inherit = "sale.closing.period"
+    _inherit = "sale.closing.period"  # pylint: disable=consider-merging-classes-inherited
 
     # === FIELDS === #
     sale_lock_date_before = fields.Date(
