@@ -1,0 +1,372 @@
+# Copyright 2026 The sales_closing authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Checks on the sales documents of a period: draft invoices, delivered and
+invoiced quantities, late deliveries, dates, and orders against invoices.
+
+One ``_get_results_<code>`` method per check code, called by
+``sale.closing.check._get_results``.
+"""
+
+from odoo import models
+
+from ..lib import figures as figures_lib
+
+
+class SaleClosingCheck(models.Model):
+    _inherit = "sale.closing.check"
+
+    # --- 1. drafts ----------------------------------------------------------
+    def _get_results_draft_invoice(self, period, data):
+        invoices = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", period.company_id.id),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "draft"),
+                    "|",
+                    "&",
+                    ("invoice_date", ">=", period.date_start),
+                    ("invoice_date", "<=", period.date_end),
+                    "&",
+                    ("invoice_date", "=", False),
+                    "&",
+                    ("date", ">=", period.date_start),
+                    ("date", "<=", period.date_end),
+                ],
+                order="id",
+            )
+        )
+        return [
+            {
+                "key": f"draft_invoice:{move.id}",
+                "invoice_id": move.id,
+                "partner_id": move.commercial_partner_id.id,
+                "amount": move.amount_untaxed_signed,
+                "name": self.env._(
+                    "%(document)s of %(partner)s, dated %(date)s, is not posted "
+                    "(%(amount)s untaxed): post or cancel it before closing.",
+                    document=move.display_name,
+                    partner=move.commercial_partner_id.display_name,
+                    date=self._date(move.invoice_date or move.date),
+                    amount=self._amount(period, move.amount_untaxed_signed),
+                ),
+            }
+            for move in invoices
+        ]
+
+    # --- 2 and 3. delivered vs invoiced ------------------------------------
+    def _figure_results(self, period, data, positive):
+        figures = data["figures"]
+        lines = self._records("sale.order.line", [f["sale_line_id"] for f in figures])
+        uoms = self._records("uom.uom", [f["product_uom_id"] for f in figures])
+        results = []
+        for figure in figures:
+            uom = uoms[figure["product_uom_id"]]
+            qty = figure["qty_difference"]
+            if figures_lib.float_is_zero(qty, uom.rounding) or (qty > 0) != positive:
+                continue
+            line = lines[figure["sale_line_id"]]
+            values = {
+                "order": line.order_id.name,
+                "product": line.product_id.display_name or line.name,
+                "qty": abs(qty),
+                "uom": uom.name,
+                "date": self._date(period.date_end),
+                "amount": self._amount(
+                    period, abs(figure["amount_difference_company"])
+                ),
+            }
+            if positive:
+                name = self.env._(
+                    "%(order)s, %(product)s: %(qty)s %(uom)s delivered and not "
+                    "invoiced at %(date)s (%(amount)s).",
+                    **values,
+                )
+            else:
+                name = self.env._(
+                    "%(order)s, %(product)s: %(qty)s %(uom)s invoiced and not "
+                    "delivered at %(date)s (%(amount)s).",
+                    **values,
+                )
+            results.append(
+                {
+                    "key": f"{self.code}:{line.id}",
+                    "sale_line_id": line.id,
+                    "order_id": figure["order_id"],
+                    "partner_id": figure["partner_id"],
+                    "product_id": figure["product_id"],
+                    "quantity": qty,
+                    "amount": figure["amount_difference_company"],
+                    "name": name,
+                }
+            )
+        return results
+
+    def _get_results_delivered_not_invoiced(self, period, data):
+        return self._figure_results(period, data, positive=True)
+
+    def _get_results_invoiced_not_delivered(self, period, data):
+        return self._figure_results(period, data, positive=False)
+
+    # --- 4. late deliveries -------------------------------------------------
+    def _get_results_late_delivery(self, period, data):
+        utc_start, utc_end = data["bounds"]
+        pickings = (
+            self.env["stock.picking"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", period.company_id.id),
+                    ("picking_type_code", "=", "outgoing"),
+                    ("sale_id", "!=", False),
+                    ("scheduled_date", "<", utc_end),
+                    "|",
+                    ("state", "not in", ("done", "cancel")),
+                    "&",
+                    ("state", "=", "done"),
+                    ("date_done", ">=", utc_end),
+                    "|",
+                    ("scheduled_date", ">=", utc_start),
+                    "&",
+                    ("sale_id.date_order", ">=", utc_start),
+                    ("sale_id.date_order", "<", utc_end),
+                ],
+                order="id",
+            )
+        )
+        company = period.company_id
+        return [
+            {
+                "key": f"late_delivery:{picking.id}",
+                "picking_id": picking.id,
+                "order_id": picking.sale_id.id,
+                "partner_id": picking.partner_id.commercial_partner_id.id,
+                "name": self.env._(
+                    "Delivery %(picking)s of %(order)s, scheduled on %(date)s, "
+                    "was not done by the period end.",
+                    picking=picking.name,
+                    order=picking.sale_id.name,
+                    date=self._date(company._sale_closing_date(picking.scheduled_date)),
+                ),
+            }
+            for picking in pickings
+        ]
+
+    # --- 5. dates -----------------------------------------------------------
+    def _get_results_date_mismatch(self, period, data):
+        utc_start, utc_end = data["bounds"]
+        company = period.company_id
+        results = []
+        moves = (
+            self.env["stock.move"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "done"),
+                    ("sale_line_id", "!=", False),
+                    ("date", ">=", utc_start),
+                    ("date", "<", utc_end),
+                    ("sale_line_id.order_id.date_order", ">=", utc_end),
+                ],
+                order="id",
+            )
+        )
+        for order in moves.sale_line_id.order_id:
+            results.append(
+                {
+                    "key": f"date_mismatch:order:{order.id}",
+                    "order_id": order.id,
+                    "partner_id": order.partner_id.commercial_partner_id.id,
+                    "name": self.env._(
+                        "%(order)s is dated %(date)s, after the period, but goods "
+                        "were delivered for it in the period.",
+                        order=order.name,
+                        date=self._date(company._sale_closing_date(order.date_order)),
+                    ),
+                }
+            )
+        invoices = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "posted"),
+                    "|",
+                    "&",
+                    "&",
+                    ("invoice_date", ">=", period.date_start),
+                    ("invoice_date", "<=", period.date_end),
+                    "|",
+                    ("date", "<", period.date_start),
+                    ("date", ">", period.date_end),
+                    "&",
+                    "&",
+                    ("date", ">=", period.date_start),
+                    ("date", "<=", period.date_end),
+                    "|",
+                    ("invoice_date", "<", period.date_start),
+                    ("invoice_date", ">", period.date_end),
+                ],
+                order="id",
+            )
+        )
+        for move in invoices:
+            results.append(
+                {
+                    "key": f"date_mismatch:invoice:{move.id}",
+                    "invoice_id": move.id,
+                    "partner_id": move.commercial_partner_id.id,
+                    "amount": move.amount_untaxed_signed,
+                    "name": self.env._(
+                        "%(invoice)s is dated %(invoice_date)s but booked on "
+                        "%(date)s, in another period (a lock date moved it).",
+                        invoice=move.name,
+                        invoice_date=self._date(move.invoice_date),
+                        date=self._date(move.date),
+                    ),
+                }
+            )
+        return results
+
+    # --- 6. order vs invoice ------------------------------------------------
+    def _get_results_line_mismatch(self, period, data):
+        results = []
+        company = period.company_id
+        aml = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("parent_state", "=", "posted"),
+                    ("move_id.move_type", "in", ("out_invoice", "out_refund")),
+                    ("date", ">=", period.date_start),
+                    ("date", "<=", period.date_end),
+                    ("sale_line_ids", "!=", False),
+                ],
+                order="id",
+            )
+        )
+        for inv_line in aml:
+            for line in inv_line.sale_line_ids:
+                results.extend(self._compare_invoice_line(period, line, inv_line))
+        lines = self._records(
+            "sale.order.line", [f["sale_line_id"] for f in data["figures"]]
+        )
+        for figure in data["figures"]:
+            line = lines[figure["sale_line_id"]]
+            rounding = line.product_uom.rounding
+            base = {
+                "sale_line_id": line.id,
+                "order_id": line.order_id.id,
+                "partner_id": figure["partner_id"],
+                "product_id": line.product_id.id,
+            }
+            over = figure["qty_delivered"] - figure["qty_ordered"]
+            if not figures_lib.float_is_zero(over, rounding) and over > 0:
+                results.append(
+                    dict(
+                        base,
+                        key=f"line_mismatch:over_delivered:{line.id}",
+                        quantity=over,
+                        name=self.env._(
+                            "%(order)s, %(product)s: %(delivered)s delivered for "
+                            "%(ordered)s ordered.",
+                            order=line.order_id.name,
+                            product=line.product_id.display_name,
+                            delivered=figure["qty_delivered"],
+                            ordered=figure["qty_ordered"],
+                        ),
+                    )
+                )
+            excess = figure["qty_invoiced"] - figure["qty_delivered"]
+            if (
+                figure["qty_returned"]
+                and not figures_lib.float_is_zero(excess, rounding)
+                and excess > 0
+            ):
+                results.append(
+                    dict(
+                        base,
+                        key=f"line_mismatch:return:{line.id}",
+                        quantity=min(excess, figure["qty_returned"]),
+                        name=self.env._(
+                            "%(order)s, %(product)s: %(qty)s returned and not "
+                            "credited yet.",
+                            order=line.order_id.name,
+                            product=line.product_id.display_name,
+                            qty=min(excess, figure["qty_returned"]),
+                        ),
+                    )
+                )
+        return results
+
+    def _compare_invoice_line(self, period, line, inv_line):
+        """Return the mismatches between an order line and one invoice line."""
+        results = []
+        base = {
+            "sale_line_id": line.id,
+            "order_id": line.order_id.id,
+            "invoice_id": inv_line.move_id.id,
+            "partner_id": line.order_id.partner_id.commercial_partner_id.id,
+            "product_id": line.product_id.id,
+        }
+        names = {
+            "order": line.order_id.name,
+            "invoice": inv_line.move_id.name,
+            "product": line.product_id.display_name or line.name,
+        }
+        if inv_line.currency_id == line.currency_id:
+            price = inv_line.product_uom_id._compute_price(
+                inv_line.price_unit, line.product_uom
+            )
+            if figures_lib.price_differs(
+                line.price_unit, price, self.tolerance, line.currency_id.rounding
+            ):
+                results.append(
+                    dict(
+                        base,
+                        key=f"line_mismatch:price:{inv_line.id}:{line.id}",
+                        name=self.env._(
+                            "%(invoice)s invoices %(product)s at %(invoiced)s; "
+                            "%(order)s sold it at %(ordered)s.",
+                            invoiced=price,
+                            ordered=line.price_unit,
+                            **names,
+                        ),
+                    )
+                )
+        if abs((inv_line.discount or 0.0) - (line.discount or 0.0)) > 0.0001:
+            results.append(
+                dict(
+                    base,
+                    key=f"line_mismatch:discount:{inv_line.id}:{line.id}",
+                    name=self.env._(
+                        "%(invoice)s gives %(product)s a %(invoiced)s%% discount; "
+                        "%(order)s gave %(ordered)s%%.",
+                        invoiced=inv_line.discount,
+                        ordered=line.discount,
+                        **names,
+                    ),
+                )
+            )
+        if set(inv_line.tax_ids.ids) != set(line.tax_id.ids):
+            results.append(
+                dict(
+                    base,
+                    key=f"line_mismatch:taxes:{inv_line.id}:{line.id}",
+                    name=self.env._(
+                        "%(invoice)s taxes %(product)s with %(invoiced)s; "
+                        "%(order)s had %(ordered)s.",
+                        invoiced=", ".join(inv_line.tax_ids.mapped("name")) or "-",
+                        ordered=", ".join(line.tax_id.mapped("name")) or "-",
+                        **names,
+                    ),
+                )
+            )
+        return results
