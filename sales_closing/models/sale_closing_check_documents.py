@@ -156,6 +156,13 @@ class SaleClosingCheck(models.Model):
 
     # --- 5. dates -----------------------------------------------------------
     def _get_results_date_mismatch(self, period, data):
+        return self._get_date_mismatch_orders(
+            period, data
+        ) + self._get_date_mismatch_invoices(period)
+
+    def _get_date_mismatch_orders(self, period, data):
+        """Return the results of the orders dated after the period whose
+        goods were delivered in it."""
         utc_start, utc_end = data["bounds"]
         company = period.company_id
         results = []
@@ -188,6 +195,13 @@ class SaleClosingCheck(models.Model):
                     ),
                 }
             )
+        return results
+
+    def _get_date_mismatch_invoices(self, period):
+        """Return the results of the posted invoices whose invoice date and
+        accounting date fall in different periods, one of them this one."""
+        company = period.company_id
+        results = []
         invoices = (
             self.env["account.move"]
             .sudo()
@@ -235,6 +249,13 @@ class SaleClosingCheck(models.Model):
 
     # --- 6. order vs invoice ------------------------------------------------
     def _get_results_line_mismatch(self, period, data):
+        return self._get_invoice_line_mismatches(
+            period
+        ) + self._get_quantity_mismatches(data)
+
+    def _get_invoice_line_mismatches(self, period):
+        """Return the results of the posted invoice lines of the period whose
+        price, discount or taxes differ from their order line's."""
         results = []
         company = period.company_id
         aml = (
@@ -255,6 +276,13 @@ class SaleClosingCheck(models.Model):
         for inv_line in aml:
             for line in inv_line.sale_line_ids:
                 results.extend(self._compare_invoice_line(period, line, inv_line))
+        return results
+
+    def _get_quantity_mismatches(self, data):
+        """Return the results of the order lines delivered beyond their
+        ordered quantity, or returned to refund and not credited yet, at the
+        period end."""
+        results = []
         lines = self._records(
             "sale.order.line", [f["sale_line_id"] for f in data["figures"]]
         )
@@ -321,26 +349,7 @@ class SaleClosingCheck(models.Model):
             "invoice": inv_line.move_id.name,
             "product": line.product_id.display_name or line.name,
         }
-        if inv_line.currency_id == line.currency_id:
-            price = inv_line.product_uom_id._compute_price(
-                inv_line.price_unit, line.product_uom
-            )
-            if figures_lib.price_differs(
-                line.price_unit, price, self.tolerance, line.currency_id.rounding
-            ):
-                results.append(
-                    dict(
-                        base,
-                        key=f"line_mismatch:price:{inv_line.id}:{line.id}",
-                        name=self.env._(
-                            "%(invoice)s invoices %(product)s at %(invoiced)s; "
-                            "%(order)s sold it at %(ordered)s.",
-                            invoiced=price,
-                            ordered=line.price_unit,
-                            **names,
-                        ),
-                    )
-                )
+        results.extend(self._get_price_mismatches(line, inv_line, base, names))
         if abs((inv_line.discount or 0.0) - (line.discount or 0.0)) > 0.0001:
             results.append(
                 dict(
@@ -370,3 +379,34 @@ class SaleClosingCheck(models.Model):
                 )
             )
         return results
+
+    def _get_price_mismatches(self, line, inv_line, base, names):
+        """Return the result (a list of none or one) of an invoice line whose
+        unit price, in the order line's unit, differs from the order line's
+        beyond the tolerance; lines in another currency are not compared.
+
+        :param base: the result values shared by the mismatches of this pair
+        :param names: the placeholders of their sentences
+        """
+        if inv_line.currency_id != line.currency_id:
+            return []
+        price = inv_line.product_uom_id._compute_price(
+            inv_line.price_unit, line.product_uom
+        )
+        if not figures_lib.price_differs(
+            line.price_unit, price, self.tolerance, line.currency_id.rounding
+        ):
+            return []
+        return [
+            dict(
+                base,
+                key=f"line_mismatch:price:{inv_line.id}:{line.id}",
+                name=self.env._(
+                    "%(invoice)s invoices %(product)s at %(invoiced)s; "
+                    "%(order)s sold it at %(ordered)s.",
+                    invoiced=price,
+                    ordered=line.price_unit,
+                    **names,
+                ),
+            )
+        ]

@@ -83,51 +83,10 @@ class SaleClosingCheck(models.Model):
         if "stock.valuation.layer" not in self.env:
             return []
         _utc_start, utc_end = data["bounds"]
-        categories = (
-            self.env["product.category"]
-            .sudo()
-            .with_company(company)
-            .search([])
-            .filtered(lambda c: c.property_valuation == "real_time")
-        )
-        if not categories:
-            return []
         results = []
-        by_account = defaultdict(lambda: self.env["product.category"])
-        for category in categories:
-            account = category.property_stock_valuation_account_id
-            if account:
-                by_account[account] |= category
-        Layer = self.env["stock.valuation.layer"].sudo()
-        Line = self.env["account.move.line"].sudo()
-        for account, categs in by_account.items():
-            ((value,),) = Layer._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("categ_id", "in", categs.ids),
-                    # dated by their journal entry when they have one
-                    # (backdated valuations), else by their creation
-                    "|",
-                    "&",
-                    ("account_move_id", "!=", False),
-                    ("account_move_id.date", "<=", period.date_end),
-                    "&",
-                    ("account_move_id", "=", False),
-                    ("create_date", "<", utc_end),
-                ],
-                [],
-                ["value:sum"],
-            )
-            ((balance,),) = Line._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("account_id", "=", account.id),
-                    ("parent_state", "=", "posted"),
-                    ("date", "<=", period.date_end),
-                ],
-                [],
-                ["balance:sum"],
-            )
+        for account, categs in self._get_valuation_accounts(company).items():
+            value = self._get_valuation_value(period, categs, utc_end)
+            balance = self._get_valuation_balance(period, account)
             difference = company.currency_id.round((value or 0.0) - (balance or 0.0))
             # the minimum amount is applied by _get_results, as for every check
             if not company.currency_id.is_zero(difference):
@@ -147,3 +106,65 @@ class SaleClosingCheck(models.Model):
                     }
                 )
         return results
+
+    def _get_valuation_accounts(self, company):
+        """Return {stock valuation account: product categories} of the
+        categories of ``company`` valued in real time (empty without any)."""
+        categories = (
+            self.env["product.category"]
+            .sudo()
+            .with_company(company)
+            .search([])
+            .filtered(lambda c: c.property_valuation == "real_time")
+        )
+        by_account = defaultdict(lambda: self.env["product.category"])
+        for category in categories:
+            account = category.property_stock_valuation_account_id
+            if account:
+                by_account[account] |= category
+        return by_account
+
+    def _get_valuation_value(self, period, categories, utc_end):
+        """Return the value (company currency, None when there is none) of
+        the valuation layers of ``categories`` at the period end."""
+        ((value,),) = (
+            self.env["stock.valuation.layer"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", period.company_id.id),
+                    ("categ_id", "in", categories.ids),
+                    # dated by their journal entry when they have one
+                    # (backdated valuations), else by their creation
+                    "|",
+                    "&",
+                    ("account_move_id", "!=", False),
+                    ("account_move_id.date", "<=", period.date_end),
+                    "&",
+                    ("account_move_id", "=", False),
+                    ("create_date", "<", utc_end),
+                ],
+                [],
+                ["value:sum"],
+            )
+        )
+        return value
+
+    def _get_valuation_balance(self, period, account):
+        """Return the balance (None when there is none) of the posted lines
+        of ``account`` at the period end."""
+        ((balance,),) = (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", period.company_id.id),
+                    ("account_id", "=", account.id),
+                    ("parent_state", "=", "posted"),
+                    ("date", "<=", period.date_end),
+                ],
+                [],
+                ["balance:sum"],
+            )
+        )
+        return balance
