@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import sale_closing_period
 from . import sale_closing_check
 from . import sale_closing_check_documents
+from . import sale_closing_check_lines
 from . import sale_closing_check_receivables
 from . import sale_closing_check_stock
 from . import sale_closing_check_result

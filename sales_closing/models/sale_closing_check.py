@@ -6,8 +6,9 @@ of them, and the dispatch of a run to the check implementations.
 The checks themselves live by family, each family in its own file extending
 this model: ``sale_closing_check_<family>.py`` holds one
 ``_get_results_<code>`` method per check code of the family (documents,
-receivables, stock). A new check adds its code to ``CHECK_CODES`` and
-``CHECK_DEFAULTS`` and its method in its family file.
+lines, receivables, stock). A new check adds its code to ``CHECK_CODES`` and
+``CHECK_DEFAULTS``, and its method in its family's file, a new file for a new
+family (listed in ``models/__init__.py`` after this one).
 """
 
 from odoo import api, fields, models
