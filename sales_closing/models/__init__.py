@@ -9,6 +9,8 @@ from . import sale_closing_check_stock
 from . import sale_closing_check_result
 from . import sale_closing_line
 from . import sale_closing_posting_rule
+from . import sale_closing_posting_rule_scope
+from . import sale_closing_posting_rule_entries
 from . import sale_closing_entry_line
 from . import sale_closing_exception
 from . import sale_closing_log
