@@ -8,6 +8,8 @@ from . import sale_closing_check_receivables
 from . import sale_closing_check_stock
 from . import sale_closing_check_result
 from . import sale_closing_line
+from . import sale_closing_line_queries
+from . import sale_closing_line_figures
 from . import sale_closing_posting_rule
 from . import sale_closing_posting_rule_scope
 from . import sale_closing_posting_rule_entries
