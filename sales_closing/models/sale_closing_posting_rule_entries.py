@@ -20,7 +20,8 @@ BALANCE_SHEET_SIGN = {"accrued": 1, "deferred": -1, "allowance": -1}
 
 
 class SaleClosingPostingRule(models.Model):
-    _inherit = "sale.closing.posting.rule"
+    # one model, extended by concern from several files of this module
+    _inherit = "sale.closing.posting.rule"  # pylint: disable=consider-merging-classes-inherited
 
     # === BUSINESS METHODS === #
     def _get_analytic_key(self, distribution):

@@ -11,7 +11,8 @@ from odoo.tools.safe_eval import safe_eval
 
 
 class SaleClosingPostingRule(models.Model):
-    _inherit = "sale.closing.posting.rule"
+    # one model, extended by concern from several files of this module
+    _inherit = "sale.closing.posting.rule"  # pylint: disable=consider-merging-classes-inherited
 
     # === CONSTRAINTS === #
     @api.constrains(
