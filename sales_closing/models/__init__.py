@@ -7,9 +7,17 @@ from . import sale_closing_period_entries
 from . import sale_closing_period_lock_date
 from . import sale_closing_period_generation
 from . import sale_closing_check
+from . import sale_closing_check_documents
+from . import sale_closing_check_lines
+from . import sale_closing_check_receivables
+from . import sale_closing_check_stock
 from . import sale_closing_check_result
 from . import sale_closing_line
+from . import sale_closing_line_queries
+from . import sale_closing_line_figures
 from . import sale_closing_posting_rule
+from . import sale_closing_posting_rule_scope
+from . import sale_closing_posting_rule_entries
 from . import sale_closing_entry_line
 from . import sale_closing_exception
 from . import sale_closing_log

@@ -9,4 +9,9 @@ from . import test_ui
 from . import test_figures
 from . import test_checks
 from . import test_checks_documents
-from . import test_posting
+from . import test_checks_receivables
+from . import test_checks_stock
+from . import test_posting_revenue
+from . import test_posting_close
+from . import test_posting_allowance
+from . import test_posting_rules_validation

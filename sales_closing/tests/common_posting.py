@@ -1,0 +1,88 @@
+# Copyright 2026 The sales_closing authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The base of the posting tests: October orders, posting rules on accounts
+of their own, and helpers to preview, close and read the entries."""
+
+from .test_figures import FiguresCommon
+
+
+class PostingCommon(FiguresCommon):
+    """October orders through Odoo's flows, posting rules on accounts of
+    their own, and the close of October."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Account = cls.env["account.account"]
+        cls.journal = cls.company_data["default_journal_misc"]
+        cls.income = cls.company_data["default_account_revenue"]
+        cls.accrued_account = Account.create(
+            {
+                "name": "Accrued revenue",
+                "code": "113100",
+                "account_type": "asset_current",
+            }
+        )
+        cls.deferred_account = Account.create(
+            {
+                "name": "Deferred revenue",
+                "code": "213100",
+                "account_type": "liability_current",
+            }
+        )
+        cls.allowance_account = Account.create(
+            {
+                "name": "Allowance for doubtful accounts",
+                "code": "119100",
+                "account_type": "asset_current",
+            }
+        )
+        cls.bad_debt = Account.create(
+            {"name": "Bad debts", "code": "613100", "account_type": "expense"}
+        )
+        cls.analytic_plan = cls.env["account.analytic.plan"].create({"name": "Shops"})
+        cls.shop_a, cls.shop_b = cls.env["account.analytic.account"].create(
+            [
+                {"name": "Shop A", "plan_id": cls.analytic_plan.id},
+                {"name": "Shop B", "plan_id": cls.analytic_plan.id},
+            ]
+        )
+
+    @classmethod
+    def _rule(cls, rule_type="accrued", **vals):
+        account = {
+            "accrued": cls.accrued_account,
+            "deferred": cls.deferred_account,
+            "allowance": cls.allowance_account,
+        }[rule_type]
+        defaults = {
+            "name": f"{rule_type.title()} rule",
+            "rule_type": rule_type,
+            "journal_id": cls.journal.id,
+            "account_id": account.id,
+        }
+        if rule_type == "allowance":
+            defaults["pnl_account_id"] = cls.bad_debt.id
+        return cls.env["sale.closing.posting.rule"].create({**defaults, **vals})
+
+    def _close(self, period=None):
+        self._stage(period or self.period_oct, "closed")
+
+    def _entries(self, period=None, **domain):
+        return self.env["account.move"].search(
+            [("sale_closing_period_id", "=", (period or self.period_oct).id)]
+            + [(f"sale_closing_{k}", "=", v) for k, v in domain.items()],
+            order="id",
+        )
+
+    def _preview(self, rule=None):
+        self.period_oct.action_run_checks()
+        lines = self.period_oct.entry_line_ids
+        return lines.filtered(lambda ln: ln.rule_id == rule) if rule else lines
+
+    def _balances(self, lines):
+        return sorted(
+            (ln.account_id.code, ln.partner_id.name or "", ln.balance)
+            for ln in lines
+            if not ln.skipped
+        )
