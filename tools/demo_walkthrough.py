@@ -151,11 +151,23 @@ def show_period(period, title=None):
     info(f"  Company Sales Lock Date (Odoo): {company.sale_lock_date or 'none'}")
 
 
-def advance(period, state):
+def advance(period):
+    """Move ``period`` one stage forward: every forward stage change of the
+    walkthrough goes through here."""
+    return period.action_advance()
+
+
+def reopen(period, reason):
+    """Walk ``period`` back one stage for ``reason``: every reopening of the
+    walkthrough goes through here."""
+    return period._reopen(reason)
+
+
+def advance_to(period, state):
     """Advance ``period`` one stage; it must reach ``state``. Show it."""
     label = period._stage_label(state)
     step(f"Advance {period.name} to {label}")
-    period.action_advance()
+    advance(period)
     check(period.state == state, f"the period should be {label}")
     show_period(period)
 
@@ -533,13 +545,13 @@ def prepare_periods(env, demo):
         expect_refusal(
             env,
             f"advance {demo.period.name} while {earlier[-1].name} is still open",
-            demo.period.action_advance,
+            lambda: advance(demo.period),
             expect_in=earlier[-1].name,
         )
         step("Close the earlier periods first, oldest first")
         for period in earlier:
             while period.state != "closed":
-                period.action_advance()
+                advance(period)
         info(
             f"{earlier[0].name} to {earlier[-1].name}: "
             + ", ".join(sorted(set(earlier.mapped("state"))))
@@ -550,7 +562,7 @@ def prepare_periods(env, demo):
 def sales_locked(env, demo):
     """Section 3b: Sales Locked freezes orders and deliveries of the month."""
     period, docs = demo.period, demo.docs[0]
-    advance(period, "sales_locked")
+    advance_to(period, "sales_locked")
     day = docs.start.replace(day=25)
 
     expect_refusal(
@@ -608,7 +620,7 @@ def sales_locked(env, demo):
     expect_refusal(
         env,
         f"advance {demo.months[2]:%Y-%m} while {demo.next_period.name} is open",
-        month_period(env, demo, demo.months[2]).action_advance,
+        lambda: advance(month_period(env, demo, demo.months[2])),
         expect_in=demo.next_period.name,
     )
     env.cr.commit()
@@ -713,7 +725,7 @@ def lock_exception(env, demo):
 def invoicing_locked(env, demo):
     """Section 3c: Invoicing Locked sets Odoo's Sales Lock Date."""
     period, docs = demo.period, demo.docs[0]
-    advance(period, "invoicing_locked")
+    advance_to(period, "invoicing_locked")
     show_chatter(period, 1)
     check(
         demo.company.sale_lock_date == period.date_end,
@@ -789,7 +801,7 @@ def pre_close_checks(env, demo):
     expect_refusal(
         env,
         f"close {period.name} with a draft invoice in it",
-        period.action_advance,
+        lambda: advance(period),
         "blocking",
     )
     period.action_run_checks()
@@ -911,7 +923,7 @@ def posting_rules(env, demo):
 def closed(env, demo):
     """Section 3f: close, reopen with a reason, close again."""
     period, docs = demo.period, demo.docs[0]
-    advance(period, "closed")
+    advance_to(period, "closed")
     info("Period-end entries posted by the close:")
     show_entries(period)
     live = env["account.move"].search(
@@ -929,23 +941,26 @@ def closed(env, demo):
         expect_in=period.name,
     )
     expect_refusal(
-        env, f"advance {period.name} again", period.action_advance, "already closed"
+        env,
+        f"advance {period.name} again",
+        lambda: advance(period),
+        "already closed",
     )
     env.cr.commit()
 
     expect_refusal(
-        env, f"reopen {period.name} without a reason", lambda: period._reopen(" ")
+        env, f"reopen {period.name} without a reason", lambda: reopen(period, " ")
     )
     previous = period.previous_period_id
     if previous:
         expect_refusal(
             env,
             f"reopen {previous.name} while {period.name} is closed",
-            lambda: previous._reopen("Wrong stock count"),
+            lambda: reopen(previous, "Wrong stock count"),
             expect_in=period.name,
         )
     step(f"Reopen {period.name} with a reason")
-    period._reopen("Credit note for Deco Addict was missing from the close")
+    reopen(period, "Credit note for Deco Addict was missing from the close")
     check(period.state == "invoicing_locked", "reopen should walk back one stage")
     show_period(period)
     show_chatter(period, 1)
@@ -956,7 +971,7 @@ def closed(env, demo):
     env.cr.commit()
 
     step(f"Close {period.name} again")
-    period.action_advance()
+    advance(period)
     check(period.state == "closed", "the period should be Closed again")
     show_period(period)
     info("Entries after closing again: one live set per rule")
