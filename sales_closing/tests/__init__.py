@@ -10,3 +10,4 @@ from . import test_figures
 from . import test_checks
 from . import test_checks_documents
 from . import test_posting
+from . import test_stage_seen
