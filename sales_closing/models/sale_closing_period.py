@@ -12,8 +12,11 @@ What each stage change sets off lives beside it, one concern a file:
 ``sale_closing_lock.py`` (the lock the documents call).
 """
 
+import psycopg2.errors
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..lib import periods as periods_lib
 
@@ -212,10 +215,24 @@ class SaleClosingPeriod(models.Model):
                 )
 
     # === ACTIONS === #
-    def action_advance(self):
-        """Advance each period one stage (the earliest periods first)."""
+    def action_advance(self, stage_from=None, stage_to=None):
+        """Advance each period one stage (the earliest periods first).
+
+        :param stage_from: the stage the user saw; the period must still be
+            at it (the form's buttons pass it in their context as
+            ``sale_closing_stage_from``). Without it, the current stage.
+        :param stage_to: the stage asked for; it must be the next one.
+        :raise UserError: when a period is no longer at ``stage_from`` (a
+            second click, another manager, or a request Odoo retried), or
+            when another stage change or check run holds the period
+        """
         self._check_manager()
+        context = self.env.context
+        stage_from = stage_from or context.get("sale_closing_stage_from")
+        stage_to = stage_to or context.get("sale_closing_stage_to")
+        self._lock_for_change()
         for period in self.sorted("date_start"):
+            period._check_stage_seen(stage_from, stage_to)
             period._advance()
         return True
 
@@ -229,7 +246,10 @@ class SaleClosingPeriod(models.Model):
             "res_model": "sale.closing.reopen",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_period_id": self.id},
+            "context": {
+                "default_period_id": self.id,
+                "default_stage_from": self.state,
+            },
         }
 
     def action_view_logs(self):
@@ -254,6 +274,78 @@ class SaleClosingPeriod(models.Model):
                 self.env._(
                     "Only a Sales Closing Manager can lock, close or reopen a "
                     "closing period."
+                )
+            )
+
+    def _lock_for_change(self, neighbours=True):
+        """Lock the rows of these periods (and of their neighbours, whose
+        stages the order of the stages depends on) until the transaction
+        ends, and read their stages afresh.
+
+        Taken without waiting: a second stage change, or a run of the checks,
+        on the same period is refused at once instead of queueing behind the
+        first one and then applying to a stage nobody saw.
+
+        :raise UserError: when another transaction holds one of the rows
+        """
+        periods = self
+        if neighbours:
+            periods |= self.previous_period_id | self.next_period_id
+        if not periods:
+            return
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                # the ORM has no "lock these rows without waiting"
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM sale_closing_period WHERE id IN %s "
+                        "FOR UPDATE NOWAIT",
+                        tuple(periods.ids),
+                    )
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                self.env._(
+                    "Period %(period)s is being changed right now (a stage "
+                    "change or a run of the checks, by another user or the "
+                    "scheduler). Wait for it to finish, refresh and try again.",
+                    period=", ".join(self.mapped("name")),
+                )
+            ) from None
+        periods.invalidate_recordset(["state"])
+
+    def _check_stage_seen(self, stage_from, stage_to=None, backwards=False):
+        """Refuse when the period is no longer at the stage the user saw,
+        or when ``stage_to`` is not where the change leads.
+
+        :param stage_from: the stage the user saw, or None for the current
+        :param stage_to: the stage asked for, or None
+        :param backwards: the change is a reopening (one stage back)
+        """
+        self.ensure_one()
+        if stage_from and stage_from != self.state:
+            raise UserError(
+                self.env._(
+                    "Period %(period)s is already at %(stage)s, not at %(seen)s "
+                    "any more: someone changed it since you looked. Refresh and "
+                    "try again.",
+                    period=self.name,
+                    stage=self._stage_label(),
+                    seen=self._stage_label(stage_from),
+                )
+            )
+        step = periods_lib.previous_stage if backwards else periods_lib.next_stage
+        expected = step(self.state)
+        if stage_to and expected and stage_to != expected:
+            raise UserError(
+                self.env._(
+                    "Period %(period)s is at %(stage)s: from there it moves to "
+                    "%(next)s, not to %(asked)s.",
+                    period=self.name,
+                    stage=self._stage_label(),
+                    next=self._stage_label(expected),
+                    asked=self._stage_label(stage_to),
                 )
             )
 
@@ -340,10 +432,16 @@ class SaleClosingPeriod(models.Model):
             self._post_entries()
         return True
 
-    def _reopen(self, reason):
-        """Walk the period back one stage, recording ``reason``."""
+    def _reopen(self, reason, stage_from=None):
+        """Walk the period back one stage, recording ``reason``.
+
+        :param stage_from: the stage the user saw (the reopen wizard keeps
+            it); the period must still be at it
+        """
         self.ensure_one()
         self._check_manager()
+        self._lock_for_change()
+        self._check_stage_seen(stage_from, backwards=True)
         reason = (reason or "").strip()
         if not reason:
             raise UserError(

@@ -156,6 +156,7 @@ class SaleClosingPeriod(models.Model):
                     period=self.name,
                 )
             )
+        self._lock_for_change(neighbours=False)
         period = self.sudo()
         data = period._get_check_data()
         period.line_ids.unlink()

@@ -181,9 +181,11 @@ class SaleClosingCommon(AccountTestInvoicingCommon):
         order = ["open", "sales_locked", "invoicing_locked", "closed"]
         with freeze_time("2026-12-15 09:00:00"):
             while order.index(period.state) < order.index(stage):
-                period.action_advance()
+                period.action_advance(
+                    period.state, order[order.index(period.state) + 1]
+                )
             while order.index(period.state) > order.index(stage):
-                period._reopen("test walks back")
+                period._reopen("test walks back", stage_from=period.state)
 
     # --- attempts -----------------------------------------------------------
     @contextmanager
