@@ -15,5 +15,4 @@ from . import test_posting_revenue
 from . import test_posting_close
 from . import test_posting_allowance
 from . import test_posting_rules_validation
-from . import test_posting
 from . import test_stage_seen

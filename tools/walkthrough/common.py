@@ -155,14 +155,16 @@ def month_period(env, demo, start):
 
 def advance(period):
     """Move ``period`` one stage forward: every forward stage change of the
-    walkthrough goes through here."""
-    return period.action_advance()
+    walkthrough goes through here, saying which stage it saw and which one it
+    asks for, as the form's buttons do."""
+    seen = period.state
+    return period.action_advance(seen, periods_lib.next_stage(seen))
 
 
 def reopen(period, reason):
     """Walk ``period`` back one stage for ``reason``: every reopening of the
-    walkthrough goes through here."""
-    return period._reopen(reason)
+    walkthrough goes through here, with the stage it saw."""
+    return period._reopen(reason, stage_from=period.state)
 
 
 def advance_to(period, state):
