@@ -18,6 +18,16 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 ADDON = "sales_closing"
 
 
+# How the harness runs a tool whose output it reads: no stdin, stdout and
+# stderr merged into one text stream.
+MERGED_OUTPUT = {
+    "stdin": subprocess.DEVNULL,
+    "stdout": subprocess.PIPE,
+    "stderr": subprocess.STDOUT,
+    "text": True,
+}
+
+
 class HarnessError(Exception):
     """A problem of the environment or the harness, reported as one failure."""
 
@@ -67,21 +77,23 @@ def run_tool(cmd: list[str], env: dict | None = None) -> int:
     ).returncode
 
 
-def run_checked(cmd: list[str], what: str, env: dict | None = None) -> str:
-    """Run ``cmd`` quietly; its output, or a HarnessError with its tail."""
-    proc = subprocess.run(
-        cmd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        check=False,
-    )
+def run_checked(
+    cmd: list[str],
+    what: str,
+    env: dict | None = None,
+    cwd: Path | None = None,
+    logfile: Path | None = None,
+) -> str:
+    """Run ``cmd`` quietly; its output, or a HarnessError with its tail (and
+    the tail of ``logfile``, the log the command writes, if any)."""
+    proc = subprocess.run(cmd, env=env, cwd=cwd, check=False, **MERGED_OUTPUT)
     if proc.returncode:
+        has_log = logfile is not None and logfile.exists()
+        log = logfile.read_text(errors="replace") if has_log else ""
         raise HarnessError(
             f"{what} failed (exit {proc.returncode}): {' '.join(cmd)}\n"
             + tail(proc.stdout)
+            + (f"\n--- {logfile} ---\n{tail(log)}" if log else "")
         )
     return proc.stdout
 

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from harness import REPO_ROOT, HarnessError, apt_install, say
+from harness import MERGED_OUTPUT, REPO_ROOT, HarnessError, apt_install, say
 from odoo_log import OdooLogReport, parse_odoo_log
 from odoo_tree import OdooView, build_view, is_addons_dir, view_dir_for
 from pg_cluster import PgCluster, ensure_pg_bindir, throwaway_cluster
@@ -131,15 +131,7 @@ def run_logged(
     with open(logfile, "w", encoding="utf-8") as log:
         log.write("$ " + " ".join(cmd) + "\n")
         proc = subprocess.Popen(
-            cmd,
-            env=env,
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            errors="replace",
-            bufsize=1,
+            cmd, env=env, cwd=cwd, errors="replace", bufsize=1, **MERGED_OUTPUT
         )
         try:
             for line in proc.stdout:

@@ -27,8 +27,8 @@ from harness import (
     cache_dir,
     free_port,
     remove_tree,
+    run_checked,
     say,
-    tail,
 )
 
 PG_USER = "odoo"
@@ -95,26 +95,7 @@ class PgCluster:
         return cmd
 
     def _run(self, what: str, *cmd: str) -> str:
-        proc = subprocess.run(
-            list(cmd),
-            cwd=self.base,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            check=False,
-        )
-        if proc.returncode:
-            log = (
-                self.logfile.read_text(errors="replace")
-                if self.logfile.exists()
-                else ""
-            )
-            raise HarnessError(
-                f"{what} failed (exit {proc.returncode}):\n{tail(proc.stdout)}"
-                + (f"\n--- {self.logfile} ---\n{tail(log)}" if log else "")
-            )
-        return proc.stdout
+        return run_checked(list(cmd), what, cwd=self.base, logfile=self.logfile)
 
     def prepare(self) -> None:
         """Create base/socket dirs and, as root, give them to ``postgres``."""
