@@ -28,6 +28,7 @@ import sys
 from bench_cmd import cmd_bench
 from demo_cmd import cmd_demo
 from harness import ADDON, HarnessError, say
+from i18n_cmd import cmd_i18n
 from testrun import cmd_test
 
 # ----------------------------------------------------------------- main ----
@@ -67,6 +68,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="time a close of LINES more order lines on the existing demo",
     )
     demo.add_argument("--http-port", type=int, default=8069)
+    sub.add_parser(
+        "i18n", help="export the .pot and merge zh_CN.po (+ i18n_pending/*.po)"
+    )
     return parser.parse_args(argv)
 
 
@@ -83,6 +87,8 @@ def main(argv: list[str]) -> int:
     try:
         if args.command == "test":
             return cmd_test(args)
+        if args.command == "i18n":
+            return cmd_i18n(args)
         return cmd_bench(args) if args.bench else cmd_demo(args)
     except HarnessError as exc:
         say(f"ERROR: {exc}")
