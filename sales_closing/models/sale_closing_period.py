@@ -302,7 +302,8 @@ class SaleClosingPeriod(models.Model):
                         "SELECT id FROM sale_closing_period WHERE id IN %s "
                         "FOR UPDATE NOWAIT",
                         tuple(periods.ids),
-                    )
+                    ),
+                    log_exceptions=False,  # a refusal, not a bad query
                 )
         except psycopg2.errors.LockNotAvailable:
             raise UserError(
