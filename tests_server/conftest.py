@@ -54,7 +54,7 @@ def xmlid(user: User, module: str, name: str) -> int:
 @pytest.fixture(scope="session")
 def managers(admin) -> list[User]:
     """Two Sales Closing Managers of the admin's company, as separate users."""
-    group = xmlid(admin, *MANAGER_GROUP)
+    groups = [xmlid(admin, *MANAGER_GROUP), xmlid(admin, "base", "group_user")]
     company = admin.call("res.users", "read", [admin.uid], ["company_id"])[0][
         "company_id"
     ][0]
@@ -71,7 +71,8 @@ def managers(admin) -> list[User]:
                     "password": login,
                     "company_id": company,
                     "company_ids": [(6, 0, [company])],
-                    "groups_id": [(4, group)],
+                    "email": f"{login}@example.com",
+                    "groups_id": [(4, group) for group in groups],
                 },
             )
         users.append(User(admin.url, admin.db, login, login).login_xmlrpc())

@@ -46,6 +46,8 @@ class User:
     password: str
     uid: int = 0
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    #: the web session's cookie jar, once logged in (one session per user)
+    _web: urllib.request.OpenerDirector | None = field(default=None, repr=False)
 
     # --- XML-RPC ---------------------------------------------------------
     def _proxy(self, service: str) -> xmlrpc.client.ServerProxy:
@@ -100,9 +102,7 @@ class User:
     def login_web(self) -> None:
         """Open a browser-like session (cookie) for :meth:`press_button`."""
         jar = http.cookiejar.CookieJar()
-        self._local.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(jar)
-        )
+        self._web = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         self._json(
             "/web/session/authenticate",
             {"db": self.db, "login": self.login, "password": self.password},
@@ -127,7 +127,7 @@ class User:
         request = urllib.request.Request(
             self.url + path, body, {"Content-Type": "application/json"}
         )
-        opener = getattr(self._local, "opener", None) or urllib.request.build_opener()
+        opener = self._web or urllib.request.build_opener()
         with opener.open(request, timeout=600) as response:
             answer = json.loads(response.read())
         error = answer.get("error")

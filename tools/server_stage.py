@@ -71,8 +71,15 @@ def running_server(
         f"--logfile={log}",
     ]
     log.unlink(missing_ok=True)
+    # Odoo's prefork server starts its gevent (bus) process again from
+    # sys.argv[0], which `python -m odoo` sets to a file that cannot run on
+    # its own: start it from a script instead, like odoo-bin
+    launcher = runner.work / "odoo-server.py"
+    launcher.write_text("import odoo\n\nodoo.cli.main()\n", encoding="utf-8")
+    command = runner.command(args)
+    assert command[1:3] == ["-m", "odoo"], command
     proc = subprocess.Popen(
-        runner.command(args),
+        [command[0], str(launcher), *command[3:]],
         env=runner.env(),
         cwd=runner.work,
         stdin=subprocess.DEVNULL,

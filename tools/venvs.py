@@ -34,7 +34,15 @@ LINT_REQUIREMENTS = (
 # Odoo core does not import it; pypiwin32 is Windows only.
 SKIPPED_ODOO_REQUIREMENTS = frozenset({"python-ldap", "pypiwin32"})
 # Added to Odoo's own requirements: HttpCase browser tests need websocket-client.
-ODOO_EXTRA_REQUIREMENTS = ("websocket-client==1.8.0",)
+# zope.event/zope.interface (gevent's): releases from 2024 on have metadata
+# that the old pkg_resources of this venv (setuptools<60, below) cannot find,
+# so gevent's plugins fail to load and a server with --workers cannot start
+# its bus process.
+ODOO_EXTRA_REQUIREMENTS = (
+    "websocket-client==1.8.0",
+    "zope.event==5.0",
+    "zope.interface==6.4.post2",
+)
 # cbor2==5.4.2 (Odoo's pin for Python < 3.12) only builds with an old setuptools.
 ODOO_BUILD_CONSTRAINTS = ("setuptools<60",)
 
