@@ -40,7 +40,18 @@ class SaleClosingCheckResult(models.Model):
     move_line_id = fields.Many2one(
         comodel_name="account.move.line", string="Journal Item"
     )
+    journal_id = fields.Many2one(comodel_name="account.journal")
+    salesperson_id = fields.Many2one(comodel_name="res.users", string="Salesperson")
+    product_category_id = fields.Many2one(
+        comodel_name="product.category", string="Product Category"
+    )
     aging_bucket = fields.Char()
+    score = fields.Float(
+        string="Robust Z-Score",
+        digits=(16, 1),
+        help="How far the figure is from its history: 0.6745 times its "
+        "difference from the median, divided by the median absolute deviation.",
+    )
     quantity = fields.Float(digits="Product Unit of Measure")
     amount = fields.Monetary(currency_field="company_currency_id")
     waived = fields.Boolean(readonly=True)
@@ -77,13 +88,15 @@ class SaleClosingCheckResult(models.Model):
                 "res_id": self.partner_id.id,
                 "view_mode": "form",
             }
-        if self.product_id:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "product.product",
-                "res_id": self.product_id.id,
-                "view_mode": "form",
-            }
+        for field in ("product_id", "product_category_id", "salesperson_id"):
+            record = self[field]
+            if record:
+                return {
+                    "type": "ir.actions.act_window",
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "view_mode": "form",
+                }
         raise UserError(self.env._("This problem is not about a single document."))
 
     def action_waive(self):
@@ -115,7 +128,11 @@ class SaleClosingCheckResult(models.Model):
             "picking_id",
             "invoice_id",
             "move_line_id",
+            "journal_id",
+            "salesperson_id",
+            "product_category_id",
             "aging_bucket",
+            "score",
             "quantity",
             "amount",
         ]
