@@ -179,6 +179,8 @@ def compare(sums, history, threshold, min_amount):
         if at_stake <= min_amount:
             continue
         flags.append(
-            Flag(figure, value, center, mad(series, center), score, len(series), at_stake)
+            Flag(
+                figure, value, center, mad(series, center), score, len(series), at_stake
+            )
         )
     return flags

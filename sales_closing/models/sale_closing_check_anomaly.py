@@ -50,7 +50,9 @@ class SaleClosingCheck(models.Model):
         )
         results = self._get_anomaly_below_cost(period)
         if len(months) < anomalies_lib.MIN_MONTHS:
-            return [self._anomaly_no_history(period, len(months))] + results
+            if any(not bucket for bucket, _key in sums["customer"]):
+                results.insert(0, self._anomaly_no_history(period, len(months)))
+            return results
         new_customers = self._get_anomaly_new_customers(period, sums["customer"])
         for dimension in DIMENSIONS:
             by_key = defaultdict(dict)
@@ -67,12 +69,12 @@ class SaleClosingCheck(models.Model):
                     company.sale_closing_anomaly_min_amount,
                 )
                 if flags:
-                    results.append(
-                        self._anomaly_result(period, dimension, key, flags)
-                    )
+                    results.append(self._anomaly_result(period, dimension, key, flags))
+        limit = company.sale_closing_anomaly_min_amount * 5
         results += [
             self._anomaly_new_customer(period, partner, amount)
-            for partner, amount in new_customers.items()
+            for partner, amount in sorted(new_customers.items())
+            if company.currency_id.compare_amounts(amount, limit) > 0
         ]
         return results
 
@@ -157,30 +159,31 @@ class SaleClosingCheck(models.Model):
         }
 
     def _get_anomaly_new_customers(self, period, customer_sums):
-        """Return ``{partner id: net sales}`` of the customers whose first
-        sales ever are in ``period`` and exceed the minimum amount five
-        times."""
+        """Return the customers whose first sales ever are in ``period``:
+        ``{partner id: net sales}``. They have no history to compare with;
+        only those over five times the minimum amount are flagged."""
         company = period.company_id
-        limit = company.sale_closing_anomaly_min_amount * 5
         seen = {key for bucket, key in customer_sums if bucket}
-        candidates = {}
-        for (bucket, key), sums in customer_sums.items():
-            if bucket or not key or key in seen:
-                continue
-            sales = anomalies_lib.figures(sums)["sales"]
-            if company.currency_id.compare_amounts(sales, limit) > 0:
-                candidates[key] = sales
+        candidates = {
+            key: anomalies_lib.figures(sums)["sales"]
+            for (bucket, key), sums in customer_sums.items()
+            if not bucket and key and key not in seen
+        }
         if not candidates:
             return {}
-        older = self.env["account.move"].sudo()._read_group(
-            [
-                ("company_id", "=", company.id),
-                ("state", "=", "posted"),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-                ("commercial_partner_id", "in", list(candidates)),
-                ("date", "<", period.date_start),
-            ],
-            ["commercial_partner_id"],
+        older = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("commercial_partner_id", "in", list(candidates)),
+                    ("date", "<", period.date_start),
+                ],
+                ["commercial_partner_id"],
+            )
         )
         for (partner,) in older:
             candidates.pop(partner.id, None)

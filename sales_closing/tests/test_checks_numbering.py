@@ -101,7 +101,9 @@ class TestInvoiceNumbering(ChecksCommon):
 
     # --- gaps ---------------------------------------------------------------
     def test_deleted_invoice_leaves_a_gap_inside_the_period(self):
-        moves = self._post_many(["2026-10-05", "2026-10-06", "2026-10-07", "2026-10-08"])
+        moves = self._post_many(
+            ["2026-10-05", "2026-10-06", "2026-10-07", "2026-10-08"]
+        )
         self._delete(moves[1])  # INV/2026/00002
         results = self._numbering()
         self.assertRecordValues(

@@ -122,9 +122,7 @@ def test_history_series_counts_months_without_sales_as_zero_sales():
 
 
 # --- compare ----------------------------------------------------------------
-HISTORY = [
-    Sums(v, 0, v / 100, v * 1.05) for v in (4000, 4100, 4150, 4150, 4200, 4300)
-]
+HISTORY = [Sums(v, 0, v / 100, v * 1.05) for v in (4000, 4100, 4150, 4150, 4200, 4300)]
 
 
 def test_compare_flags_sales_times_ten():
