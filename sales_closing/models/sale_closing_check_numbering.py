@@ -43,9 +43,11 @@ class SaleClosingCheck(models.Model):
         moves = self._records("account.move", [row["id"] for row in rows])
         journals = self._records("account.journal", [row["journal_id"] for row in rows])
         results = []
+        duplicates = set()
         for row in rows:
             move, journal = moves[row["id"]], journals[row["journal_id"]]
-            if row["name_count"] > 1:
+            if row["name_count"] > 1 and row["name"] not in duplicates:
+                duplicates.add(row["name"])
                 results.append(self._numbering_duplicate(row, move))
             if row["sequence_number"] - (row["previous_number"] or 0) > 1:
                 results.append(self._numbering_gap(row, move, journal))
