@@ -253,6 +253,7 @@ class SaleClosingCheck(models.Model):
 
     def _anomaly_below_cost(self, period, row, line):
         loss = (row["price"] - row["cost"]) * row["quantity"]
+        quantity = f"{row['quantity']:g}"
         return {
             "key": f"sales_anomaly:below_cost:{line.id}",
             "move_line_id": line.id,
@@ -267,7 +268,7 @@ class SaleClosingCheck(models.Model):
                 "product's standard price now): %(loss)s below cost.",
                 invoice=line.move_id.name,
                 product=line.product_id.display_name,
-                qty=f"{row['quantity']:g}",
+                qty=quantity,
                 uom=line.product_id.uom_id.name,
                 partner=line.move_id.commercial_partner_id.display_name,
                 date=self._date(line.date),
