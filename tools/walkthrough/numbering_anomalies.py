@@ -66,9 +66,7 @@ def numbering_and_anomalies(env, demo):
     show_results(period, ("sales_anomaly",))
     results = period.result_ids
     check(
-        any(
-            r.check_code == "invoice_numbering" and number in r.name for r in results
-        ),
+        any(r.check_code == "invoice_numbering" and number in r.name for r in results),
         f"the invoice numbering check should list {number} as missing",
     )
     check(
