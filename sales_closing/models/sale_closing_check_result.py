@@ -65,31 +65,17 @@ class SaleClosingCheckResult(models.Model):
     def action_open_documents(self):
         """Open the documents the problem is about."""
         self.ensure_one()
-        for field in ("invoice_id", "picking_id", "order_id"):
-            record = self[field]
-            if record:
-                return {
-                    "type": "ir.actions.act_window",
-                    "res_model": record._name,
-                    "res_id": record.id,
-                    "view_mode": "form",
-                }
-        if self.move_line_id:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "account.move",
-                "res_id": self.move_line_id.move_id.id,
-                "view_mode": "form",
-            }
-        if self.partner_id:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "res.partner",
-                "res_id": self.partner_id.id,
-                "view_mode": "form",
-            }
-        for field in ("product_id", "product_category_id", "salesperson_id"):
-            record = self[field]
+        candidates = (
+            self.invoice_id,
+            self.picking_id,
+            self.order_id,
+            self.move_line_id.move_id,
+            self.partner_id,
+            self.product_id,
+            self.product_category_id,
+            self.salesperson_id,
+        )
+        for record in candidates:
             if record:
                 return {
                     "type": "ir.actions.act_window",

@@ -61,6 +61,17 @@ class TestInvoiceNumbering(ChecksCommon):
         move.button_draft()
         move.unlink()
 
+    def _force_number(self, move, number):
+        """Rename ``move`` as number ``number`` of the main journal's 2026
+        invoices straight in the database, as a botched import would."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_move SET name = %s, sequence_prefix = 'INV/2026/', "
+            "sequence_number = %s WHERE id = %s",
+            [f"INV/2026/{number:05d}", number, move.id],
+        )
+        self.env.invalidate_all()
+
     def _numbering(self, period=None):
         return self._results("invoice_numbering", period).sorted("key")
 
@@ -262,13 +273,7 @@ class TestInvoiceNumbering(ChecksCommon):
         # a botched import renames EXP/2026/00002 as the main journal's
         # second invoice (the unique index is per journal: the database lets
         # it through)
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE account_move SET name = 'INV/2026/00002', "
-            "sequence_prefix = 'INV/2026/', sequence_number = 2 WHERE id = %s",
-            [export[1].id],
-        )
-        self.env.invalidate_all()
+        self._force_number(export[1], 2)
         results = self._by_kind(self._numbering())
         self.assertEqual(sorted(results), ["duplicate", "gap"])
         duplicate = results["duplicate"][0]
@@ -300,13 +305,7 @@ class TestInvoiceNumbering(ChecksCommon):
     def test_duplicate_blocks_the_close_even_when_the_check_warns(self):
         self._post_many(["2026-10-05", "2026-10-06"])
         export = self._post("2026-10-06", journal=self.journal_2)
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE account_move SET name = 'INV/2026/00001', "
-            "sequence_prefix = 'INV/2026/', sequence_number = 1 WHERE id = %s",
-            [export.id],
-        )
-        self.env.invalidate_all()
+        self._force_number(export, 1)
         self.assertEqual(self._check("invoice_numbering").severity, "warning")
         self._stage(self.period_oct, "invoicing_locked")
         with self.assertRaisesRegex(Exception, "blocking"):
