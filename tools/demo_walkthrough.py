@@ -15,7 +15,9 @@ The script
 3. walks the oldest of those months through the close (Open, Sales Locked,
    Invoicing Locked, the pre-close checks and their gate, Closed, reopened,
    closed again), showing at each stage what is locked and trying changes
-   that must be refused or allowed.
+   that must be refused or allowed;
+4. makes a gap in the invoice numbers and a sales anomaly on purpose in the
+   current month and shows the checks that find them.
 
 It commits after each section (the shell itself never commits) and exits
 with status 1 as soon as an expected refusal does not happen or anything
@@ -38,6 +40,7 @@ from walkthrough import (  # noqa: E402 -- importable once tools/ is on sys.path
     checks,
     closed,
     invoicing_locked,
+    numbering_anomalies,
     open_stage,
     posting_rules,
     reopen,
@@ -62,6 +65,7 @@ def run_sections(shell_env, env):
     closed.closed(env, demo)
     reopen.reopen_period(env, demo)
     reopen.close_again(env, demo)
+    numbering_anomalies.numbering_and_anomalies(env, demo)
     summary.summary(env, demo)
 
 

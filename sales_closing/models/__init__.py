@@ -12,6 +12,8 @@ from . import sale_closing_check_documents
 from . import sale_closing_check_lines
 from . import sale_closing_check_receivables
 from . import sale_closing_check_stock
+from . import sale_closing_check_numbering
+from . import sale_closing_check_anomaly
 from . import sale_closing_check_result
 from . import sale_closing_line
 from . import sale_closing_line_queries

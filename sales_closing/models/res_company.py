@@ -4,7 +4,8 @@ import datetime
 
 import pytz
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 #: The company setting that says whether a document type is locked.
 LOCK_SETTING_FIELDS = {
@@ -65,11 +66,67 @@ class ResCompany(models.Model):
         help="The nightly pre-close checks run on periods not closed that "
         "ended or end within this many days.",
     )
+    sale_closing_anomaly_months = fields.Integer(
+        string="Sales Anomalies: Periods Compared",
+        default=6,
+        help="How many previous closed or ended periods the sales of a period "
+        "are compared with.",
+    )
+    sale_closing_anomaly_threshold = fields.Float(
+        string="Sales Anomalies: Robust Z-Score Threshold",
+        default=3.5,
+        digits=(16, 2),
+        help="A figure is unusual when its robust z-score (0.6745 times its "
+        "difference from the median, divided by the median absolute deviation) "
+        "exceeds this number.",
+    )
+    sale_closing_anomaly_min_amount = fields.Float(
+        string="Sales Anomalies: Minimum Amount",
+        default=1000.0,
+        digits="Account",
+        help="A figure is flagged only when the amount at stake exceeds this "
+        "amount (company currency); a new customer when its first period's "
+        "sales exceed it five times.",
+    )
     # Technical: the last day of the latest period holding orders and
     # deliveries (resp. invoices and payments). Dates after them are never
     # locked by sales_closing, so the ORM hooks skip their search there.
     sale_closing_sales_lock_date = fields.Date(readonly=True, copy=False)
     sale_closing_invoicing_lock_date = fields.Date(readonly=True, copy=False)
+
+    # === CONSTRAINTS === #
+    @api.constrains(
+        "sale_closing_anomaly_months",
+        "sale_closing_anomaly_threshold",
+        "sale_closing_anomaly_min_amount",
+    )
+    def _check_sale_closing_anomaly_settings(self):
+        for company in self:
+            if not 1 <= company.sale_closing_anomaly_months <= 60:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: compare the sales with 1 to 60 previous "
+                        "periods, not %(months)s.",
+                        company=company.name,
+                        months=company.sale_closing_anomaly_months,
+                    )
+                )
+            if company.sale_closing_anomaly_threshold <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the robust z-score threshold of the sales "
+                        "anomalies must be positive (3.5 is usual).",
+                        company=company.name,
+                    )
+                )
+            if company.sale_closing_anomaly_min_amount < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the minimum amount of the sales anomalies "
+                        "cannot be negative.",
+                        company=company.name,
+                    )
+                )
 
     # === BUSINESS METHODS === #
     def _sale_closing_locks(self, document_type):

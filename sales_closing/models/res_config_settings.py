@@ -27,3 +27,12 @@ class ResConfigSettings(models.TransientModel):
     sale_closing_check_days = fields.Integer(
         related="company_id.sale_closing_check_days", readonly=False
     )
+    sale_closing_anomaly_months = fields.Integer(
+        related="company_id.sale_closing_anomaly_months", readonly=False
+    )
+    sale_closing_anomaly_threshold = fields.Float(
+        related="company_id.sale_closing_anomaly_threshold", readonly=False
+    )
+    sale_closing_anomaly_min_amount = fields.Float(
+        related="company_id.sale_closing_anomaly_min_amount", readonly=False
+    )

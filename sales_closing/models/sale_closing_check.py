@@ -6,9 +6,14 @@ of them, and the dispatch of a run to the check implementations.
 The checks themselves live by family, each family in its own file extending
 this model: ``sale_closing_check_<family>.py`` holds one
 ``_get_results_<code>`` method per check code of the family (documents,
-lines, receivables, stock). A new check adds its code to ``CHECK_CODES`` and
-``CHECK_DEFAULTS``, and its method in its family's file, a new file for a new
-family (listed in ``models/__init__.py`` after this one).
+lines, receivables, stock, numbering, anomaly). A new check adds its code to
+``CHECK_CODES`` and ``CHECK_DEFAULTS``, and its method in its family's file, a
+new file for a new family (listed in ``models/__init__.py`` after this one).
+
+A result takes the severity its check is configured with, unless the check
+gives it one itself: the invoice numbering check makes duplicates always
+blocking and cancelled numbers info, the sales anomaly check says at info
+that a period had no history to compare with.
 """
 
 from odoo import api, fields, models
@@ -29,6 +34,8 @@ CHECK_CODES = [
     ("credit_limit", "Customers over their credit limit"),
     ("negative_stock", "Negative stock at the period end"),
     ("stock_valuation", "Stock valuation against the ledger"),
+    ("invoice_numbering", "Invoice numbering"),
+    ("sales_anomaly", "Sales anomalies against previous periods"),
 ]
 
 SEVERITIES = [
@@ -50,6 +57,8 @@ CHECK_DEFAULTS = {
     "credit_limit": (78, "warning"),
     "negative_stock": (80, "warning"),
     "stock_valuation": (85, "warning"),
+    "invoice_numbering": (90, "warning"),
+    "sales_anomaly": (95, "warning"),
 }
 
 
@@ -166,7 +175,8 @@ class SaleClosingCheck(models.Model):
 
     def _get_results(self, period, data):
         """Return the result values of this check on ``period``: dicts with a
-        stable ``key``, a ``name`` sentence and the documents concerned.
+        stable ``key``, a ``name`` sentence and the documents concerned (and
+        a ``severity`` when the check sets it itself).
 
         The results come from ``_get_results_<code>``, implemented in the
         family file of the check (``sale_closing_check_<family>.py``)."""

@@ -40,7 +40,18 @@ class SaleClosingCheckResult(models.Model):
     move_line_id = fields.Many2one(
         comodel_name="account.move.line", string="Journal Item"
     )
+    journal_id = fields.Many2one(comodel_name="account.journal")
+    salesperson_id = fields.Many2one(comodel_name="res.users", string="Salesperson")
+    product_category_id = fields.Many2one(
+        comodel_name="product.category", string="Product Category"
+    )
     aging_bucket = fields.Char()
+    score = fields.Float(
+        string="Robust Z-Score",
+        digits=(16, 1),
+        help="How far the figure is from its history: 0.6745 times its "
+        "difference from the median, divided by the median absolute deviation.",
+    )
     quantity = fields.Float(digits="Product Unit of Measure")
     amount = fields.Monetary(currency_field="company_currency_id")
     waived = fields.Boolean(readonly=True)
@@ -54,8 +65,17 @@ class SaleClosingCheckResult(models.Model):
     def action_open_documents(self):
         """Open the documents the problem is about."""
         self.ensure_one()
-        for field in ("invoice_id", "picking_id", "order_id"):
-            record = self[field]
+        candidates = (
+            self.invoice_id,
+            self.picking_id,
+            self.order_id,
+            self.move_line_id.move_id,
+            self.partner_id,
+            self.product_id,
+            self.product_category_id,
+            self.salesperson_id,
+        )
+        for record in candidates:
             if record:
                 return {
                     "type": "ir.actions.act_window",
@@ -63,27 +83,6 @@ class SaleClosingCheckResult(models.Model):
                     "res_id": record.id,
                     "view_mode": "form",
                 }
-        if self.move_line_id:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "account.move",
-                "res_id": self.move_line_id.move_id.id,
-                "view_mode": "form",
-            }
-        if self.partner_id:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "res.partner",
-                "res_id": self.partner_id.id,
-                "view_mode": "form",
-            }
-        if self.product_id:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "product.product",
-                "res_id": self.product_id.id,
-                "view_mode": "form",
-            }
         raise UserError(self.env._("This problem is not about a single document."))
 
     def action_waive(self):
@@ -115,7 +114,11 @@ class SaleClosingCheckResult(models.Model):
             "picking_id",
             "invoice_id",
             "move_line_id",
+            "journal_id",
+            "salesperson_id",
+            "product_category_id",
             "aging_bucket",
+            "score",
             "quantity",
             "amount",
         ]

@@ -192,7 +192,7 @@ class SaleClosingPeriod(models.Model):
             for values in check._get_results(self, data):
                 values.update(
                     check_code=check.code,
-                    severity=check.severity,
+                    severity=values.get("severity") or check.severity,
                     sequence=check.sequence,
                 )
                 results.append(values)

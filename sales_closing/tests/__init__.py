@@ -11,6 +11,8 @@ from . import test_checks
 from . import test_checks_documents
 from . import test_checks_receivables
 from . import test_checks_stock
+from . import test_checks_numbering
+from . import test_checks_anomaly
 from . import test_posting_revenue
 from . import test_posting_close
 from . import test_posting_allowance

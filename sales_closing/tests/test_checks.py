@@ -302,15 +302,18 @@ class TestChecks(FiguresCommon):
     def test_query_count_of_checks_does_not_grow_with_lines(self):
         self._make_problems(2)
         self._warm()
-        with self.assertQueryCount(36):
+        with self.assertQueryCount(43):
             first = self._check_results()
         self._make_problems(4)
         self._warm()
-        with self.assertQueryCount(36):
+        with self.assertQueryCount(43):
             second = self._check_results()
         codes = [r["check_code"] for r in second]
         self.assertEqual(codes.count("delivered_not_invoiced"), 6)
         self.assertEqual(codes.count("invoiced_not_delivered"), 6)
         # each order adds one of each: delivered 4 / invoiced 3 of the part,
-        # invoiced 5 / delivered 4 of the widget, and its open backorder
-        self.assertEqual(len(second) - len(first), 3 * 4)
+        # invoiced 5 / delivered 4 of the widget, and its open backorder; and
+        # the part sold at 30.00, under its standard price of 50.00
+        self.assertEqual(len(second) - len(first), 4 * 4)
+        # and the info that October has no history to compare with
+        self.assertEqual(codes.count("sales_anomaly"), 6 + 1)

@@ -1,0 +1,484 @@
+# Copyright 2026 The sales_closing authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The sales anomaly check on October 2026 against April to September.
+
+Six months of history, posted through Odoo's invoicing, and an October with
+exactly four unusual things: Deco Addict buys ten times its usual, the Desks
+category sells 90 % less, Marc Demo's discount rate jumps from 5 % to 40 %,
+and one line is sold below cost. Everything else varies as it did before.
+
+The history, per month (April … September), one invoice per customer:
+
+=========  =======  ======  ========================================  =========
+customer   seller   categ.  lines (quantity × price, discount)         October
+=========  =======  ======  ========================================  =========
+Deco       Joel     Chairs  10 × 100, 98, 102, 100, 99, 101            100 × 100
+Azure      Joel     Chairs  50, 150, 80, 200, 30, 120 × 100 at 0, 10,  100 × 100 at
+                            0, 10, 5, 0 %                              5 %; 2 × 35
+Azure      Joel     Desks   10 × 500, 510, 490, 500, 505, 495          1 × 500
+Gemini     Marc     Lamps   40, 48, 36, 40, 44, 38 × 50 at 5 %         40 × 50 at 40 %
+Ready Mat  Marc     Lamps   40, 36, 44, 42, 38, 40 × 50 at 5 %         40 × 50 at 40 %
+Lumber     Anita    Lamps   200, 400, 100, 300, 150, 350 × 50 at 0,    250 × 50 at 5 %
+                            10, 0, 10, 5, 0 %; June: 10 credited       10 credited
+=========  =======  ======  ========================================  =========
+
+Threshold 3.5, minimum amount 1,000.00; the costs (standard prices) are
+Chairs 40, Lamps 20, Desks 200.
+"""
+
+import math
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, new_test_user, tagged
+
+from .common_checks import ChecksCommon
+
+HISTORY_MONTHS = ("04", "05", "06", "07", "08", "09")
+
+
+@tagged("post_install", "-at_install")
+class TestSalesAnomaly(ChecksCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Category = cls.env["product.category"]
+        cls.chairs, cls.lamps, cls.desks = (
+            Category.create({"name": name}) for name in ("Chairs", "Lamps", "Desks")
+        )
+        cls.chair = cls._closing_product(
+            "Chair", categ_id=cls.chairs.id, standard_price=40.0
+        )
+        cls.lamp = cls._closing_product(
+            "Lamp", categ_id=cls.lamps.id, standard_price=20.0
+        )
+        cls.desk = cls._closing_product(
+            "Desk", categ_id=cls.desks.id, standard_price=200.0
+        )
+        Partner = cls.env["res.partner"]
+        cls.deco, cls.azure, cls.gemini, cls.ready, cls.lumber = (
+            Partner.create({"name": name, "is_company": True})
+            for name in (
+                "Deco Addict",
+                "Azure Interior",
+                "Gemini Furniture",
+                "Ready Mat",
+                "Lumber Inc",
+            )
+        )
+        cls.marc, cls.joel, cls.anita = (
+            new_test_user(
+                cls.env,
+                login=login,
+                name=name,
+                groups="sales_team.group_sale_salesman",
+                company_id=cls.company.id,
+                company_ids=[Command.set(cls.company.ids)],
+            )
+            for login, name in (
+                ("marc", "Marc Demo"),
+                ("joel", "Joel Willis"),
+                ("anita", "Anita Oliver"),
+            )
+        )
+        cls.company.write(
+            {
+                "sale_closing_anomaly_months": 6,
+                "sale_closing_anomaly_threshold": 3.5,
+                "sale_closing_anomaly_min_amount": 1000.0,
+            }
+        )
+
+    # --- documents ----------------------------------------------------------
+    def _post(self, day, partner, user, lines, move_type="out_invoice"):
+        """Post an invoice (or credit note) of ``lines`` (product, quantity,
+        price[, discount %]) for ``partner`` sold by ``user`` on ``day``."""
+        with freeze_time(f"{day} 10:00:00"):
+            move = self.env["account.move"].create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "invoice_user_id": user.id,
+                    "invoice_date": day,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": line[0].id,
+                                "quantity": line[1],
+                                "price_unit": line[2],
+                                "discount": line[3] if len(line) > 3 else 0.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                        for line in lines
+                    ],
+                }
+            )
+            move.action_post()
+        return move
+
+    def _history(self):
+        """April to September as in the table of the module docstring."""
+        periods = self.periods.filtered(lambda p: p.name[5:] in HISTORY_MONTHS)
+        periods._set_stage("open")
+        for index, month in enumerate(HISTORY_MONTHS):
+            day = f"2026-{month}-10"
+            self._post(
+                day,
+                self.deco,
+                self.joel,
+                [(self.chair, 10, 100 + (0, -2, 2, 0, -1, 1)[index])],
+            )
+            self._post(
+                day,
+                self.azure,
+                self.joel,
+                [
+                    (
+                        self.chair,
+                        (50, 150, 80, 200, 30, 120)[index],
+                        100,
+                        (0, 10, 0, 10, 5, 0)[index],
+                    ),
+                    (self.desk, 10, (500, 510, 490, 500, 505, 495)[index]),
+                ],
+            )
+            self._post(
+                day,
+                self.gemini,
+                self.marc,
+                [(self.lamp, (40, 48, 36, 40, 44, 38)[index], 50, 5)],
+            )
+            self._post(
+                day,
+                self.ready,
+                self.marc,
+                [(self.lamp, (40, 36, 44, 42, 38, 40)[index], 50, 5)],
+            )
+            self._post(
+                day,
+                self.lumber,
+                self.anita,
+                [
+                    (
+                        self.lamp,
+                        (200, 400, 100, 300, 150, 350)[index],
+                        50,
+                        (0, 10, 0, 10, 5, 0)[index],
+                    )
+                ],
+            )
+        self._post(
+            "2026-06-20", self.lumber, self.anita, [(self.lamp, 10, 50)], "out_refund"
+        )
+        periods._set_stage("closed")
+
+    def _october(self, below_cost=True):
+        """October as in the table; ``below_cost``: with the 2 chairs at 35."""
+        day = "2026-10-15"
+        self._post(day, self.deco, self.joel, [(self.chair, 100, 100)])
+        below_cost = self._post(
+            day,
+            self.azure,
+            self.joel,
+            [(self.chair, 100, 100, 5), (self.chair, 2, 35 if below_cost else 100)]
+            + [(self.desk, 1, 500)],
+        )
+        self._post(day, self.gemini, self.marc, [(self.lamp, 40, 50, 40)])
+        self._post(day, self.ready, self.marc, [(self.lamp, 40, 50, 40)])
+        self._post(day, self.lumber, self.anita, [(self.lamp, 250, 50, 5)])
+        self._post(
+            "2026-10-20",
+            self.lumber,
+            self.anita,
+            [(self.lamp, 10, 50, 5)],
+            "out_refund",
+        )
+        return below_cost.invoice_line_ids[1]
+
+    def _anomalies(self, period=None):
+        return self._results("sales_anomaly", period).sorted("key")
+
+    def _one(self, results, key):
+        found = results.filtered(lambda r: r.key == key)
+        self.assertEqual(len(found), 1, key)
+        return found
+
+    # --- the seventh month ----------------------------------------------------
+    def test_exactly_the_four_anomalies_are_flagged(self):
+        self._history()
+        below_cost = self._october()
+        results = self._anomalies()
+        self.assertEqual(
+            sorted(results.mapped("key")),
+            sorted(
+                [
+                    f"sales_anomaly:customer:{self.deco.id}",
+                    f"sales_anomaly:category:{self.desks.id}",
+                    f"sales_anomaly:salesperson:{self.marc.id}",
+                    f"sales_anomaly:below_cost:{below_cost.id}",
+                ]
+            ),
+        )
+        self.assertEqual(set(results.mapped("severity")), {"warning"})
+
+    def test_customer_ten_times_its_usual(self):
+        self._history()
+        self._october()
+        deco = self._one(self._anomalies(), f"sales_anomaly:customer:{self.deco.id}")
+        # sales 1,000 980 1,020 1,000 990 1,010: median 1,000; deviations
+        # 0 20 20 0 10 10 -> MAD 10; October 10,000:
+        # z = 0.6745 * 9,000 / 10 = 607.05
+        # quantity 10 every month (MAD 0, mean deviation 0): any change is
+        # infinitely unusual; at stake 90 units * 100.00 = 9,000
+        self.assertEqual(deco.partner_id, self.deco)
+        self.assertEqual(deco.score, 607.1)  # 607.05 stored to one decimal
+        self.assertEqual(deco.amount, 9000.0)
+        self.assertIn(
+            "Deco Addict: sales $\xa010,000.00 against a median of $\xa01,000.00 "
+            "over 6 months (difference $\xa09,000.00, robust z-score +607",
+            deco.name,
+        )
+        self.assertIn(
+            "quantity 100.00 against a median of 10.00 over 6 months (difference "
+            "+90.00, robust z-score infinite, the history never varied).",
+            deco.name,
+        )
+
+    def test_category_ninety_percent_down(self):
+        self._history()
+        self._october()
+        desks = self._one(self._anomalies(), f"sales_anomaly:category:{self.desks.id}")
+        # sales 5,000 5,100 4,900 5,000 5,050 4,950: median 5,000; deviations
+        # 0 100 100 0 50 50 -> MAD 50; October 500 (-90 %):
+        # z = 0.6745 * -4,500 / 50 = -60.705
+        self.assertEqual(desks.product_category_id, self.desks)
+        self.assertEqual(desks.score, -60.7)  # -60.705 stored to one decimal
+        self.assertEqual(desks.amount, -4500.0)
+        self.assertIn(
+            "Product category Desks: sales $\xa0500.00 against a median of "
+            "$\xa05,000.00 over 6 months (difference $\xa0-\ufeff4,500.00, robust "
+            "z-score "
+            "-60.7); quantity 1.00 against a median of 10.00 over 6 months "
+            "(difference -9.00, robust z-score infinite, the history never varied).",
+            desks.name,
+        )
+
+    def test_salesperson_discount_rate_five_to_forty_percent(self):
+        self._history()
+        self._october()
+        marc = self._one(self._anomalies(), f"sales_anomaly:salesperson:{self.marc.id}")
+        # Marc sells 80 84 80 82 82 78 lamps at 50.00 less 5 %: 47.50 each,
+        # sales 3,800 3,990 3,800 3,895 3,895 3,705 -> median 3,847.50,
+        # deviations 47.5 142.5 47.5 47.5 47.5 95 -> MAD 47.50.
+        # October: 80 lamps less 40 %: 2,400.00;
+        # z = 0.6745 * (2,400 - 3,847.50) / 47.50 = -20.55 (at stake 1,447.50)
+        # his price was 47.50 and his discount 5 % every month: both changes
+        # are infinitely unusual, at stake 17.50 * 80 = 0.35 * 4,000 = 1,400
+        # the quantity (80 against a median of 81, MAD 1) is usual: z -0.67
+        self.assertEqual(marc.salesperson_id, self.marc)
+        self.assertEqual(marc.score, -20.6)  # -20.5546 stored to one decimal
+        self.assertEqual(marc.amount, -1447.5)
+        self.assertEqual(
+            marc.name,
+            "Salesperson Marc Demo: sales $\xa02,400.00 against a median of "
+            "$\xa03,847.50 over 6 months (difference $\xa0-\ufeff1,447.50, robust "
+            "z-score "
+            "-20.6); average net unit price 30.00 against a median of 47.50 over 6 "
+            "months (difference -17.50, robust z-score infinite, the history never "
+            "varied); discount rate 40.0% against a median of 5.0% over 6 months "
+            "(difference +35.0 pt, robust z-score infinite, the history never "
+            "varied).",
+        )
+
+    def test_line_below_cost(self):
+        self._history()
+        line = self._october()
+        result = self._one(self._anomalies(), f"sales_anomaly:below_cost:{line.id}")
+        # 2 chairs at 35.00 against a standard price of 40.00: 10.00 below cost
+        self.assertRecordValues(
+            result,
+            [
+                {
+                    "move_line_id": line.id,
+                    "invoice_id": line.move_id.id,
+                    "partner_id": self.azure.id,
+                    "product_id": self.chair.id,
+                    "quantity": 2.0,
+                    "amount": -10.0,
+                }
+            ],
+        )
+        self.assertIn(
+            f"{line.move_id.name}, Chair: 2 Units sold to Azure Interior on "
+            "10/15/2026 at $\xa035.00 net each, under its cost of $\xa040.00 (the "
+            "product's standard price now): $\xa010.00 below cost.",
+            result.name,
+        )
+
+    def test_usual_figures_are_not_flagged(self):
+        """The near misses of the scenario, worked by hand."""
+        self._history()
+        self._october()
+        results = self._anomalies()
+        # Lamps: Marc's extra discount weighs on the category, but Lumber's
+        # discounts always varied: rates 1.43 0.87 2.22 1.07 1.77 0.91 % ...
+        # -> October 13.75 %, z 2.71: under 3.5
+        # Gemini and Ready Mat (Marc's customers) changed as much as Marc,
+        # but only 700.00 is at stake each: under 1,000.00
+        for record in (self.lamps, self.chairs):
+            self.assertNotIn(
+                f"sales_anomaly:category:{record.id}", results.mapped("key")
+            )
+        for record in (self.gemini, self.ready, self.azure, self.lumber):
+            self.assertNotIn(
+                f"sales_anomaly:customer:{record.id}", results.mapped("key")
+            )
+        for record in (self.joel, self.anita):
+            self.assertNotIn(
+                f"sales_anomaly:salesperson:{record.id}", results.mapped("key")
+            )
+
+    def test_lower_minimum_amount_flags_marc_customers(self):
+        self._history()
+        self._october()
+        self.company.sale_closing_anomaly_min_amount = 600.0
+        keys = self._anomalies().mapped("key")
+        # 0.35 * 2,000 = 700.00 at stake on Gemini's and Ready Mat's discount
+        self.assertIn(f"sales_anomaly:customer:{self.gemini.id}", keys)
+        self.assertIn(f"sales_anomaly:customer:{self.ready.id}", keys)
+
+    def test_fewer_periods_compared(self):
+        self._history()
+        self._october()
+        settings = Form(self.env["res.config.settings"].sudo())
+        settings.sale_closing_anomaly_months = 3
+        settings.save().execute()
+        self.assertEqual(self.company.sale_closing_anomaly_months, 3)
+        deco = self._one(self._anomalies(), f"sales_anomaly:customer:{self.deco.id}")
+        # July to September: 1,000 990 1,010 -> median 1,000, MAD 10
+        self.assertIn("against a median of $\xa01,000.00 over 3 months", deco.name)
+
+    def test_rerun_keeps_the_waiver(self):
+        self._history()
+        self._october()
+        deco = self._one(self._anomalies(), f"sales_anomaly:customer:{self.deco.id}")
+        deco._waive("Deco Addict opened a new store")
+        again = self._one(self._anomalies(), f"sales_anomaly:customer:{self.deco.id}")
+        self.assertEqual(again, deco)
+        self.assertTrue(again.waived)
+
+    # --- new customers --------------------------------------------------------
+    def test_new_customer_over_five_times_the_minimum(self):
+        self._history()
+        self._october()
+        newcomer, small = self.env["res.partner"].create(
+            [{"name": "Newcomer"}, {"name": "Small Newcomer"}]
+        )
+        self._post("2026-10-16", newcomer, self.joel, [(self.chair, 60, 100)])
+        self._post("2026-10-16", small, self.joel, [(self.chair, 40, 100)])
+        results = self._anomalies()
+        # 6,000.00 > 5 * 1,000.00; 4,000.00 is not
+        result = self._one(results, f"sales_anomaly:new_customer:{newcomer.id}")
+        self.assertEqual(result.amount, 6000.0)
+        self.assertEqual(
+            result.name,
+            "Newcomer is a new customer: first sales of $\xa06,000.00 in 2026-10, "
+            "more than 5 times the minimum amount of $\xa01,000.00.",
+        )
+        self.assertNotIn(f"sales_anomaly:customer:{small.id}", results.mapped("key"))
+        self.assertNotIn(
+            f"sales_anomaly:new_customer:{small.id}", results.mapped("key")
+        )
+        # Chairs and Joel absorb the 10,000.00 more: Chairs 29,570.00 against
+        # a median of 11,015.00 (MAD 4,240): z 2.95; Joel 30,070.00 against
+        # 15,940.00 (MAD 4,290): z 2.22
+        self.assertNotIn(
+            f"sales_anomaly:category:{self.chairs.id}", results.mapped("key")
+        )
+
+    def test_customer_back_after_the_compared_periods_is_not_new(self):
+        self.periods.filtered(lambda p: p.name == "2026-01")._set_stage("open")
+        back = self.env["res.partner"].create({"name": "Back Again"})
+        self._post("2026-01-15", back, self.joel, [(self.chair, 1, 100)])
+        self.periods.filtered(lambda p: p.name == "2026-01")._set_stage("closed")
+        self._history()
+        self._october()
+        self._post("2026-10-16", back, self.joel, [(self.chair, 60, 100)])
+        results = self._anomalies()
+        self.assertNotIn(f"sales_anomaly:new_customer:{back.id}", results.mapped("key"))
+        result = self._one(results, f"sales_anomaly:customer:{back.id}")
+        # nothing from April to September: a median of 0 that never varied
+        self.assertIn(
+            "Back Again: sales $\xa06,000.00 against a median of $\xa00.00 over 6 "
+            "months (difference $\xa06,000.00, robust z-score infinite",
+            result.name,
+        )
+        self.assertEqual(result.score, 9999.9)
+
+    # --- no history -----------------------------------------------------------
+    def test_month_without_history_flags_nothing_but_says_so(self):
+        self._october(below_cost=False)
+        results = self._anomalies()
+        self.assertRecordValues(
+            results, [{"key": "sales_anomaly:history", "severity": "info"}]
+        )
+        self.assertEqual(
+            results.name,
+            "2026-10 has no sales history: no previous period holds posted "
+            "customer invoices, so nothing was compared.",
+        )
+
+    def test_two_months_of_history_are_not_enough(self):
+        periods = self.periods.filtered(lambda p: p.name in ("2026-08", "2026-09"))
+        periods._set_stage("open")
+        for day in ("2026-08-10", "2026-09-10"):
+            self._post(day, self.deco, self.joel, [(self.chair, 10, 100)])
+        periods._set_stage("closed")
+        self._post("2026-10-10", self.deco, self.joel, [(self.chair, 100, 100)])
+        results = self._anomalies()
+        self.assertEqual(results.mapped("key"), ["sales_anomaly:history"])
+        self.assertIn("only 2 previous period(s) with sales", results.name)
+
+    # --- settings -------------------------------------------------------------
+    def test_settings_are_validated(self):
+        for values, message in (
+            ({"sale_closing_anomaly_months": 0}, "1 to 60 previous periods"),
+            ({"sale_closing_anomaly_threshold": 0}, "must be positive"),
+            ({"sale_closing_anomaly_min_amount": -1}, "cannot be negative"),
+        ):
+            with (
+                self.assertRaisesRegex(ValidationError, message),
+                self.env.cr.savepoint(),
+            ):
+                self.company.write(values)
+            self.env.invalidate_all()
+
+    # --- cost -----------------------------------------------------------------
+    def test_query_count_does_not_grow_with_lines(self):
+        self._history()
+        self._october()
+        check = self._check("sales_anomaly")
+        period = self.period_oct
+
+        def cost():
+            data = period._get_check_data()
+            self.env.flush_all()
+            self.env.invalidate_all()
+            check._get_results(period, data)  # warm caches (groups, lang)
+            self.env.invalidate_all()
+            return data
+
+        data = cost()
+        with self.assertQueryCount(22):
+            first = check._get_results(period, data)
+        for _index in range(10):
+            self._post("2026-10-18", self.lumber, self.anita, [(self.chair, 1, 10)])
+        data = cost()
+        with self.assertQueryCount(22):
+            second = check._get_results(period, data)
+        # ten more chairs below cost (10.00 against 40.00)
+        self.assertEqual(len(second) - len(first), 10)
+        self.assertTrue(math.isfinite(sum(r.get("amount", 0.0) for r in second)))
