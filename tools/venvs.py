@@ -2,7 +2,7 @@
 
 Owns: the requirement lists (ruff, pylint-odoo, pytest, whool for lint and
 plain tests; Odoo's ``requirements.txt`` plus the add-on's Python
-dependencies for Odoo), and building each venv once under
+dependencies and pytest-odoo for Odoo), and building each venv once under
 ``<cache>/venvs/<kind>-<hash>``, file-locked so that parallel runs share it.
 """
 
@@ -33,8 +33,14 @@ LINT_REQUIREMENTS = (
 # Odoo's requirements.txt lines we never install: LDAP needs system headers and
 # Odoo core does not import it; pypiwin32 is Windows only.
 SKIPPED_ODOO_REQUIREMENTS = frozenset({"python-ldap", "pypiwin32"})
-# Added to Odoo's own requirements: HttpCase browser tests need websocket-client.
-ODOO_EXTRA_REQUIREMENTS = ("websocket-client==1.8.0",)
+# Added to Odoo's own requirements: HttpCase browser tests need websocket-client;
+# ``dev.py pytest`` runs the Odoo tests with pytest-odoo (2.3.0: the first release
+# whose Odoo 18 support covers unittest's test part executor and HttpCase).
+ODOO_EXTRA_REQUIREMENTS = (
+    "websocket-client==1.8.0",
+    "pytest==8.3.5",
+    "pytest-odoo==2.3.0",
+)
 # cbor2==5.4.2 (Odoo's pin for Python < 3.12) only builds with an old setuptools.
 ODOO_BUILD_CONSTRAINTS = ("setuptools<60",)
 

@@ -1,0 +1,61 @@
+"""pytest plugin of ``dev.py pytest``: Odoo's test mode under pytest-odoo.
+
+``dev.py pytest`` loads it (``-p odoo_test_mode``, this folder on
+``PYTHONPATH``) next to pytest-odoo, so that the test process is in the state
+Odoo's own runner (``--test-tags``) puts it in:
+
+- Odoo's test framework is imported with ``test_enable`` set, as Odoo's runner
+  imports it; pytest-odoo imports it before setting the flag, and
+  ``odoo.tests.common`` then logs an ERROR with a stack;
+- ``odoo.modules.module.current_test`` is set from the registry's loading to
+  the end of the session, as ``odoo.tests.loader.run_suite`` sets it around
+  the whole suite (pytest-odoo sets it from Odoo 19 on only): with it Odoo
+  never connects to an SMTP server from a test.
+
+It is a plugin of the harness, not a ``conftest.py`` in the add-on's tests:
+pytest imports such a conftest before pytest-odoo maps the add-on to
+``odoo.addons.sales_closing``, so Odoo refuses its models. Inert without
+pytest-odoo's ``--odoo-database``/``--odoo-config``.
+"""
+
+import pytest
+
+
+def under_pytest_odoo(config) -> bool:
+    return bool(
+        config.pluginmanager.hasplugin("odoo")
+        and (
+            config.getoption("--odoo-database", None)
+            or config.getoption("--odoo-config", None)
+        )
+    )
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_cmdline_main(config):
+    """Runs before pytest-odoo's own hook, which parses Odoo's configuration
+    (resetting ``test_enable``) and imports ``odoo.tests``."""
+    if under_pytest_odoo(config):
+        from odoo.tools import config as odoo_config  # noqa: PLC0415
+
+        odoo_config["test_enable"] = True
+        try:
+            import odoo.tests  # noqa: F401, PLC0415
+        finally:
+            odoo_config["test_enable"] = False
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _odoo_current_test(request):
+    if not under_pytest_odoo(request.config):
+        yield
+        return
+    request.getfixturevalue("load_registry")  # pytest-odoo's
+    from odoo.modules import module  # noqa: PLC0415
+
+    module.current_test = True
+    try:
+        yield
+    finally:
+        module.current_test = False
