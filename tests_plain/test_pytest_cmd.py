@@ -150,44 +150,39 @@ def test_fingerprint_covers_manifest_data_files_and_model_declarations(tmp_path)
     assert prints["security/gone.csv"] == "missing"
 
 
-@pytest.mark.parametrize(
-    ("path", "old", "new"),
-    [
-        ("models/thing.py", "def action_go(self):", "def action_go(self):  # go"),
-        ("models/thing.py", "return self.name", "return self.name or ''"),
-        ("models/thing.py", '"""A thing."""', '"""A thing, documented."""'),
-        ("models/thing.py", "value = 1", "value = 2"),  # not a model class
-        (
-            "models/thing.py",
-            "Char(required=True)",
-            "Char(\n        required=True\n    )",
-        ),
-        ("tests/test_thing.py", "fields.Char(", "fields.Text("),
-        ("lib/rules.py", "return 1", "return 2"),
-    ],
-)
-def test_fingerprint_ignores_what_needs_no_update(tmp_path, path, old, new):
-    addon = make_addon(tmp_path)
-    before = fp.addon_fingerprint(addon)
-    edit(addon / path, old, new)
-    assert fp.changed_files(before, fp.addon_fingerprint(addon)) == []
+NO_UPDATE = [
+    ("models/thing.py", "def action_go(self):", "def action_go(self):  # go"),
+    ("models/thing.py", "return self.name", "return self.name or ''"),
+    ("models/thing.py", '"""A thing."""', '"""A thing, documented."""'),
+    ("models/thing.py", "value = 1", "value = 2"),  # not a model class
+    ("models/thing.py", "(required=True)", "(\n        required=True\n    )"),
+    ("tests/test_thing.py", "fields.Char(", "fields.Text("),
+    ("lib/rules.py", "return 1", "return 2"),
+]
+UPDATE = [
+    ("__manifest__.py", "18.0.1.0.0", "18.0.1.1.0"),
+    ("views/x_views.xml", "<odoo/>", "<odoo><data/></odoo>"),
+    ("models/thing.py", "fields.Char(required=True)", "fields.Text()"),
+    ("models/thing.py", '_description = "Thing"', '_description = "Stuff"'),
+    ("models/thing.py", "ON x_thing (name)", "ON x_thing (name, id)"),
+]
 
 
 @pytest.mark.parametrize(
-    ("path", "old", "new"),
-    [
-        ("__manifest__.py", "18.0.1.0.0", "18.0.1.1.0"),
-        ("views/x_views.xml", "<odoo/>", "<odoo><data/></odoo>"),
-        ("models/thing.py", "fields.Char(required=True)", "fields.Text()"),
-        ("models/thing.py", '_description = "Thing"', '_description = "Stuff"'),
-        ("models/thing.py", "ON x_thing (name)", "ON x_thing (name, id)"),
-    ],
+    ("path", "old", "new", "needs_update"),
+    [(*edit_, False) for edit_ in NO_UPDATE] + [(*edit_, True) for edit_ in UPDATE],
 )
-def test_fingerprint_changes_with_what_the_database_holds(tmp_path, path, old, new):
+def test_fingerprint_changes_only_with_what_the_database_holds(
+    tmp_path, path, old, new, needs_update
+):
+    """Method bodies, comments, docstrings, formatting, tests and plain
+    modules need no update; the manifest, data files and model declarations
+    (fields, ``_description``, ``init``) do."""
     addon = make_addon(tmp_path)
     before = fp.addon_fingerprint(addon)
     edit(addon / path, old, new)
-    assert fp.changed_files(before, fp.addon_fingerprint(addon)) == [path]
+    got = fp.changed_files(before, fp.addon_fingerprint(addon))
+    assert got == ([path] if needs_update else [])
 
 
 def test_fingerprint_sees_a_new_model_file_and_a_removed_one(tmp_path):
