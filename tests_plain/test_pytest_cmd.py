@@ -2,6 +2,8 @@
 command and configuration, the fingerprint that decides when its database is
 updated, and that the plain stage never collects the Odoo tests."""
 
+import importlib.util
+import logging
 import os
 import subprocess
 import sys
@@ -288,3 +290,37 @@ def test_plain_stage_never_collects_the_odoo_tests():
     assert all(
         i.startswith(("tests_plain/", "sales_closing/tests/plain/")) for i in ids
     )
+
+
+# ---------------------------------------------------- the harness plugin ----
+
+
+def load_test_mode_plugin():
+    spec = importlib.util.spec_from_file_location(
+        "odoo_test_mode", pytest_cmd.PLUGINS_DIR / f"{pytest_cmd.TEST_MODE_PLUGIN}.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_an_error_record_fails_the_test_as_in_dev_py_test():
+    plugin = load_test_mode_plugin()
+    logger = logging.getLogger("odoo.addons.x_addon")
+    with plugin.no_error_logged("test"):
+        logger.warning("a warning is fine")
+    with pytest.raises(pytest.fail.Exception, match=r"1 ERROR record\(s\) logged"):
+        with plugin.no_error_logged("test"):
+            logger.error("boom %s", 42)
+    logger.propagate = False  # what odoo.tools.mute_logger does
+    try:
+        with plugin.no_error_logged("test"):
+            logger.error("muted")
+    finally:
+        logger.propagate = True
+
+
+def test_the_plugin_is_inert_without_pytest_odoo(pytestconfig):
+    """Loaded in the plain stage's process it does nothing (no odoo here)."""
+    plugin = load_test_mode_plugin()
+    assert not plugin.under_pytest_odoo(pytestconfig)

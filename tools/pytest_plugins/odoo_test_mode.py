@@ -10,13 +10,19 @@ Odoo's own runner (``--test-tags``) puts it in:
 - ``odoo.modules.module.current_test`` is set from the registry's loading to
   the end of the session, as ``odoo.tests.loader.run_suite`` sets it around
   the whole suite (pytest-odoo sets it from Odoo 19 on only): with it Odoo
-  never connects to an SMTP server from a test.
+  never connects to an SMTP server from a test;
+- a test during whose setup, run or teardown an ERROR/CRITICAL record reaches
+  the root logger fails, as ``dev.py test`` fails on every such record in
+  Odoo's log (``mute_logger``/``assertLogs`` keep expected ones away).
 
 It is a plugin of the harness, not a ``conftest.py`` in the add-on's tests:
 pytest imports such a conftest before pytest-odoo maps the add-on to
 ``odoo.addons.sales_closing``, so Odoo refuses its models. Inert without
 pytest-odoo's ``--odoo-database``/``--odoo-config``.
 """
+
+import contextlib
+import logging
 
 import pytest
 
@@ -59,3 +65,57 @@ def _odoo_current_test(request):
         yield
     finally:
         module.current_test = False
+
+
+class ErrorRecords(logging.Handler):
+    """Collects the ERROR/CRITICAL records that reach the root logger."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def no_error_logged(phase):
+    """Fail (``pytest.fail``) if an ERROR record was logged in the block."""
+    handler = ErrorRecords()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    if handler.records:
+        lines = "\n".join(
+            f"{r.levelname} {r.name}: {r.getMessage()}" for r in handler.records[:5]
+        )
+        pytest.fail(
+            f"{len(handler.records)} ERROR record(s) logged during the {phase} "
+            f"(`dev.py test` fails on them too):\n{lines}",
+            pytrace=False,
+        )
+
+
+def _phase(item, phase):
+    if not under_pytest_odoo(item.config):
+        return (yield)
+    with no_error_logged(phase):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    return (yield from _phase(item, "setup"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    return (yield from _phase(item, "test"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    return (yield from _phase(item, "teardown"))
