@@ -48,6 +48,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--no-demo", action="store_true", help="skip running the demo on a fresh DB"
     )
     test.add_argument("--odoo-only", action="store_true", help="only the Odoo tests")
+    test.add_argument(
+        "--no-server",
+        action="store_true",
+        help="skip the tests against a running server (tests_server/)",
+    )
     test.add_argument("--no-odoo", action="store_true", help="skip the Odoo tests")
     test.add_argument("--test-tags", help="Odoo --test-tags (default /<modules>)")
     test.add_argument("--keep", action="store_true", help="keep cluster + database")

@@ -15,7 +15,6 @@ import contextlib
 import glob
 import os
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from harness import (
     HarnessError,
     free_port,
     header,
+    junit_counts,
     run_dir,
     run_tool,
     say,
@@ -35,6 +35,7 @@ from odoo_log import LogEcho, OdooLogReport
 from odoo_run import ensure_chromium, prepare_odoo, throwaway_runner
 from odoo_tree import addon_present, find_odoo
 from pg_cluster import PgCluster
+from server_stage import run_server_tests
 from venvs import LINT_REQUIREMENTS, ensure_venv
 
 TEST_DB = f"{ADDON}_test"
@@ -85,18 +86,6 @@ def stage(tally: Tally, label: str, func, *args) -> object:
 
 
 # ---------------------------------------------------------- plain tests ----
-
-
-def junit_counts(path: Path) -> tuple[int, int, int]:
-    """(passed, failed, skipped) from a pytest JUnit XML report."""
-    root = ET.parse(path).getroot()
-    suites = [root] if root.tag == "testsuite" else root.iter("testsuite")
-    run = failed = skipped = 0
-    for suite in suites:
-        run += int(suite.get("tests", 0))
-        failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
-        skipped += int(suite.get("skipped", 0))
-    return run - failed - skipped, failed, skipped
 
 
 def run_plain_tests(python: Path, tally: Tally) -> None:
@@ -225,20 +214,24 @@ def run_odoo_tests(args, tally: Tally, odoo_root: Path) -> None:
     judge_odoo_run(tally, report, rc, states, enterprise, modules)
 
 
-def run_demo_check(tally: Tally, odoo_root: Path) -> None:
+def run_demo_check(tally: Tally, odoo_root: Path, server: bool = True) -> None:
     """Run the demo command's job on a fresh database in a throwaway cluster:
-    it must exit 0 (counted as one test)."""
+    it must exit 0 (counted as one test). Then, unless ``server`` is False,
+    the server tests against that database (``server_stage``)."""
     header("demo check (the demo command's job on a fresh database)")
     odoo = prepare_odoo(odoo_root)
     with throwaway_runner(odoo, False, DEMO_DB) as runner:
         with tally.timed("demo check"):
             rc = demo_install(runner) or run_in_shell(runner)
-    if rc:
-        tally.add_tests(0, 1, 0)
-        tally.problems.append(f"demo walkthrough exited {rc} on a fresh database")
-    else:
+        if rc:
+            tally.add_tests(0, 1, 0)
+            tally.problems.append(f"demo walkthrough exited {rc} on a fresh database")
+            return
         tally.add_tests(1, 0, 0)
         say("[demo] walkthrough exited 0 on a fresh database")
+        if server:
+            # the demo's month, built through Odoo's flows, served with workers
+            stage(tally, "server tests", run_server_tests, tally, runner, DEMO_DB)
 
 
 # -------------------------------------------------------------- command ----
@@ -282,7 +275,14 @@ def cmd_test(args) -> int:
     if odoo_root:
         stage(tally, "Odoo tests", run_odoo_tests, args, tally, odoo_root)
         if not (args.test_tags or args.no_demo):
-            stage(tally, "demo check", run_demo_check, tally, odoo_root)
+            stage(
+                tally,
+                "demo check",
+                run_demo_check,
+                tally,
+                odoo_root,
+                not args.no_server,
+            )
     if tally.tests_seen == 0:
         tally.check_failed("no test ran at all (plain or Odoo)")
     say_summary(tally, odoo_root, why)

@@ -33,11 +33,19 @@ LINT_REQUIREMENTS = (
 # Odoo's requirements.txt lines we never install: LDAP needs system headers and
 # Odoo core does not import it; pypiwin32 is Windows only.
 SKIPPED_ODOO_REQUIREMENTS = frozenset({"python-ldap", "pypiwin32"})
-# Added to Odoo's own requirements: HttpCase browser tests need websocket-client;
-# ``dev.py pytest`` runs the Odoo tests with pytest-odoo (2.3.0: the first release
-# whose Odoo 18 support covers unittest's test part executor and HttpCase).
+# Added to Odoo's own requirements: HttpCase browser tests need websocket-client.
+# zope.event/zope.interface (gevent's): releases from 2024 on have metadata
+# that the old pkg_resources of this venv (setuptools<60, below) cannot find,
+# so gevent's plugins fail to load and a server with --workers cannot start
+# its bus process. ``dev.py pytest`` runs the Odoo tests with pytest-odoo
+# (2.3.0: the first release whose Odoo 18 support covers unittest's test part
+# executor and HttpCase).
+#: venvs of one kind kept side by side (one per requirement list in use)
+KEEP_VENVS = 3
 ODOO_EXTRA_REQUIREMENTS = (
     "websocket-client==1.8.0",
+    "zope.event==5.0",
+    "zope.interface==6.4.post2",
     "pytest==8.3.5",
     "pytest-odoo==2.3.0",
 )
@@ -116,7 +124,8 @@ def ensure_venv(
     """Python of a cached venv ``<cache>/venvs/<kind>-<hash>``, built if needed.
 
     The hash covers the Python interpreter, the requirement lines and the
-    constraints: when any changes, a new venv is built and the old one removed.
+    constraints: when any changes, a new venv is built beside the old ones
+    (``KEEP_VENVS`` of a kind are kept).
     """
     requirements, constraints = list(requirements), list(constraints)
     venvs = cache_dir() / "venvs"
@@ -126,8 +135,7 @@ def ensure_venv(
         if marker.is_file():
             say(f"[venv] reusing {venv}")
             return venv_python(venv)
-        for stale in venvs.glob(f"{kind}-*"):
-            remove_tree(stale)
+        remove_stale_venvs(venvs, kind, keep=KEEP_VENVS - 1)
         started = time.monotonic()
         say(f"[venv] building {venv} ({len(requirements)} requirements)…")
         run_checked([sys.executable, "-m", "venv", str(venv)], "venv creation")
@@ -141,6 +149,21 @@ def ensure_venv(
         marker.write_text(json.dumps(requirements, indent=1), encoding="utf-8")
         say(f"[venv] built {kind} venv in {time.monotonic() - started:.0f}s")
     return venv_python(venv)
+
+
+def remove_stale_venvs(venvs: Path, kind: str, keep: int) -> None:
+    """Remove the venvs of ``kind`` but the ``keep`` most recently built:
+    checkouts of other branches sharing the cache (other requirement lists)
+    must not delete each other's venv while it is in use."""
+    built = sorted(
+        (v for v in venvs.glob(f"{kind}-*") if v.is_dir()),
+        key=lambda v: (v / ".sales_closing-complete").stat().st_mtime
+        if (v / ".sales_closing-complete").is_file()
+        else 0,
+        reverse=True,
+    )
+    for stale in built[keep:]:
+        remove_tree(stale)
 
 
 def odoo_python() -> Path:
