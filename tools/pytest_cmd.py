@@ -4,8 +4,9 @@ Owns: the persistent ``pytest`` PostgreSQL cluster (its own, beside the
 demo's: ``pg_cluster.persistent_cluster``) and its database
 ``sales_closing_pytest`` with the add-on installed; keeping that database
 current (``database_plan``: installed fresh when missing, when Odoo's path or
-its ``release.py`` changed, or when ``$SALES_CLOSING_PYTEST_FRESH`` is set; updated with ``-u`` when the
-add-on's fingerprint changed, see ``addon_fingerprint``); the configuration
+its ``release.py`` changed, or when ``$SALES_CLOSING_PYTEST_FRESH`` is set;
+updated with ``-u`` when the add-on's fingerprint changed, see
+``addon_fingerprint``); the configuration
 pytest-odoo reads (an Odoo conf and a pytest ini written in the cache dir);
 running pytest in the Odoo venv with the arguments after ``pytest`` passed
 through untouched, and returning pytest's exit code.
