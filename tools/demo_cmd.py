@@ -18,16 +18,13 @@ from harness import (
     ADDON,
     REPO_ROOT,
     cache_dir,
-    free_port,
     port_is_free,
-    remove_tree,
     run_dir,
     say,
 )
-from odoo_log import LogEcho
-from odoo_run import OdooRunner, prepare_odoo
+from odoo_run import OdooRunner, install_addon, prepare_odoo
 from odoo_tree import addon_present, find_odoo
-from pg_cluster import demo_cluster, ensure_pg_bindir, stop_demo_cluster
+from pg_cluster import demo_cluster, ensure_pg_bindir, stop_persistent_cluster
 
 DEMO_DB = f"{ADDON}_demo"
 TOOLS_DIR = REPO_ROOT / "tools"
@@ -37,27 +34,7 @@ WALKTHROUGH = TOOLS_DIR / "demo_walkthrough.py"
 def demo_install(runner: OdooRunner) -> int:
     """Install the add-on into a fresh demo database; 0 when it worked."""
     say(f"[demo] fresh database {DEMO_DB}")
-    runner.cluster.psql(f'DROP DATABASE IF EXISTS "{DEMO_DB}" WITH (FORCE)')
-    remove_tree(runner.data_dir / "filestore" / DEMO_DB)
-    logfile = run_dir() / "demo-install.log"
-    say(f"[demo] installing {ADDON} (log: {logfile})")
-    install_args = [
-        f"--database={DEMO_DB}",
-        f"--init={ADDON}",
-        "--without-demo=all",
-        "--stop-after-init",
-        "--max-cron-threads=0",
-        "--http-interface=127.0.0.1",
-        f"--http-port={free_port()}",
-    ]
-    rc, report = runner.run_logged(install_args, logfile, LogEcho([ADDON]))
-    state = runner.cluster.psql(
-        f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'", DEMO_DB
-    )
-    if rc or state != "installed" or report.error_records:
-        say(f"[demo] install of {ADDON} failed (exit {rc}, state {state or 'absent'})")
-        return rc or 1
-    return 0
+    return install_addon(runner, DEMO_DB, run_dir() / "demo-install.log")
 
 
 def run_in_shell(
@@ -138,7 +115,7 @@ def started(runner: OdooRunner) -> Iterator[OdooRunner]:
         runner.cluster.start()
         yield runner
     finally:
-        stop_demo_cluster(runner.cluster)
+        stop_persistent_cluster(runner.cluster)
 
 
 def cmd_demo(args) -> int:

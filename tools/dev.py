@@ -3,6 +3,7 @@
 
     python3 tools/dev.py test    # lint + plain-Python tests + Odoo tests
     python3 tools/dev.py demo    # fresh demo database + tools/demo_walkthrough.py
+    python3 tools/dev.py pytest [PYTEST ARGS]  # the Odoo tests under pytest-odoo
 
 ``test`` ends with one line ``sales_closing: N passed, M failed[, K skipped]``
 where N/M/K count plain pytest and Odoo tests, M also counting every failed
@@ -14,9 +15,10 @@ symlink view of its tree that hides proprietary OEEL-1 modules.
 
 This file only parses the command line and dispatches; the parts live beside it:
 ``testrun`` (the stages of ``test``), ``lint``, ``demo_cmd`` (``demo``),
-``bench_cmd`` (``demo --bench``), ``odoo_run`` and ``odoo_log`` (running Odoo,
-reading its log), ``odoo_tree`` (finding Odoo, the OEEL-1-free view), ``venvs``,
-``pg_cluster`` (PostgreSQL), ``harness`` (shared basics).
+``bench_cmd`` (``demo --bench``), ``pytest_cmd`` (``pytest``, with
+``addon_fingerprint`` and ``pytest_plugins/``), ``odoo_run`` and ``odoo_log``
+(running Odoo, reading its log), ``odoo_tree`` (finding Odoo, the OEEL-1-free
+view), ``venvs``, ``pg_cluster`` (PostgreSQL), ``harness`` (shared basics).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from bench_cmd import cmd_bench
 from demo_cmd import cmd_demo
 from harness import ADDON, HarnessError, say
 from i18n_cmd import cmd_i18n
+from pytest_cmd import cmd_pytest
 from testrun import cmd_test
 
 # ----------------------------------------------------------------- main ----
@@ -76,7 +79,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     sub.add_parser(
         "i18n", help="export the .pot and merge zh_CN.po (+ i18n_pending/*.po)"
     )
-    return parser.parse_args(argv)
+    sub.add_parser(
+        "pytest",
+        help="the Odoo tests under pytest-odoo on a kept database (arguments: "
+        "pytest's)",
+    )
+    head, passthrough = split_passthrough(argv)
+    args = parser.parse_args(head)
+    args.pytest_args = passthrough
+    return args
+
+
+def split_passthrough(argv: list[str]) -> tuple[list[str], list[str]]:
+    """``(our arguments, pytest's)``: everything after ``pytest`` is pytest's,
+    untouched (argparse would take ``-k``/``-h`` for ours)."""
+    if argv and argv[0] == "pytest":
+        return argv[:1], argv[1:]
+    return argv, []
 
 
 def _terminate(signum, _frame):
@@ -94,6 +113,8 @@ def main(argv: list[str]) -> int:
             return cmd_test(args)
         if args.command == "i18n":
             return cmd_i18n(args)
+        if args.command == "pytest":
+            return cmd_pytest(args)
         return cmd_bench(args) if args.bench else cmd_demo(args)
     except HarnessError as exc:
         say(f"ERROR: {exc}")

@@ -5,7 +5,8 @@ Owns: ``prepare_odoo`` (the Odoo venv and a fresh OEEL-1-free view),
 ``run_logged`` (output to a log file, chosen lines echoed), ``stop_process``,
 finding the browser Odoo's UI tours drive, and ``OdooRunner``: one Odoo set up
 against one PostgreSQL cluster, which every stage and command uses to run Odoo
-with its own arguments.
+with its own arguments; ``install_addon`` (the add-on installed into a fresh
+database, or updated in an existing one).
 """
 
 from __future__ import annotations
@@ -19,8 +20,17 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from harness import MERGED_OUTPUT, REPO_ROOT, HarnessError, apt_install, say
-from odoo_log import OdooLogReport, parse_odoo_log
+from harness import (
+    ADDON,
+    MERGED_OUTPUT,
+    REPO_ROOT,
+    HarnessError,
+    apt_install,
+    free_port,
+    remove_tree,
+    say,
+)
+from odoo_log import LogEcho, OdooLogReport, parse_odoo_log
 from odoo_tree import OdooView, build_view, is_addons_dir, view_dir_for
 from pg_cluster import PgCluster, ensure_pg_bindir, throwaway_cluster
 from venvs import odoo_python
@@ -210,6 +220,38 @@ class OdooRunner:
             return proc.wait()
         finally:
             stop_process(proc)
+
+
+def install_addon(
+    runner: OdooRunner, dbname: str, logfile: Path, update: bool = False
+) -> int:
+    """Install the add-on into a fresh ``dbname`` (dropped first, with its
+    filestore) or, with ``update``, update it in the existing one (``-u``).
+    0 when Odoo exited 0 with the add-on installed and no ERROR in its log."""
+    what = "update" if update else "install"
+    if not update:
+        runner.cluster.psql(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        remove_tree(runner.data_dir / "filestore" / dbname)
+    say(f"[odoo] {what} of {ADDON} in {dbname} (log: {logfile})")
+    install_args = [
+        f"--database={dbname}",
+        f"--{'update' if update else 'init'}={ADDON}",
+        "--without-demo=all",
+        "--stop-after-init",
+        "--max-cron-threads=0",
+        "--http-interface=127.0.0.1",
+        f"--http-port={free_port()}",
+    ]
+    rc, report = runner.run_logged(install_args, logfile, LogEcho([ADDON]))
+    state = ""
+    with contextlib.suppress(HarnessError):  # no ir_module_module: install broke
+        state = runner.cluster.psql(
+            f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'", dbname
+        )
+    if rc or state != "installed" or report.error_records:
+        say(f"[odoo] {what} of {ADDON} failed (exit {rc}, state {state or 'absent'})")
+        return rc or 1
+    return 0
 
 
 @contextlib.contextmanager

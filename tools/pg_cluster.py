@@ -4,8 +4,8 @@ Owns: finding PostgreSQL's server binaries (``/usr/lib/postgresql/*/bin`` or
 PATH; Debian's ``postgresql`` package is installed when root and missing),
 ``PgCluster`` (initdb, start, stop, psql on a Unix-socket-only cluster, run as
 the ``postgres`` user when the harness is root), the *throwaway* cluster of
-``dev.py test`` (temp dir, deleted at the end) and the *persistent* cluster of
-``dev.py demo`` (under the cache dir, kept between runs).
+``dev.py test`` (temp dir, deleted at the end) and the *persistent* clusters of
+``dev.py demo`` and ``dev.py pytest`` (under the cache dir, kept between runs).
 """
 
 from __future__ import annotations
@@ -230,29 +230,35 @@ def throwaway_cluster(
             remove_tree(base)
 
 
-def demo_cluster(bindir: Path) -> PgCluster:
-    """The demo's persistent cluster: in the cache dir if postgres can use it."""
+def persistent_cluster(bindir: Path, name: str) -> PgCluster:
+    """The persistent cluster ``name`` (``demo``, ``pytest``): in the cache dir
+    if postgres can use it, else under /var/tmp. Not started."""
     candidates = [
-        cache_dir() / "demo" / "pg",
-        Path("/var/tmp/sales_closing-demo/pg"),
+        cache_dir() / name / "pg",
+        Path(f"/var/tmp/sales_closing-{name}/pg"),
     ]
     for base in candidates:
         sockdir = base if len(str(base)) < MAX_SOCKET_DIR_LEN else None
         cluster = PgCluster(bindir, base, free_port(), sockdir)
         if sockdir is None:
-            cluster.sockdir = short_tempdir("sc-demo-sock-")
+            cluster.sockdir = short_tempdir(f"sc-{name}-sock-")
         try:
             cluster.prepare()
             return cluster
         except HarnessError as exc:
-            say(f"[demo] not keeping PostgreSQL data in {base}: {exc}")
+            say(f"[{name}] not keeping PostgreSQL data in {base}: {exc}")
             with contextlib.suppress(OSError):
                 base.rmdir()
-    raise HarnessError("no usable directory for the demo PostgreSQL cluster")
+    raise HarnessError(f"no usable directory for the {name} PostgreSQL cluster")
 
 
-def stop_demo_cluster(cluster: PgCluster) -> None:
-    """Stop the demo cluster (its data stays) and drop a temp socket dir."""
+def demo_cluster(bindir: Path) -> PgCluster:
+    """The demo's persistent cluster (``dev.py demo``)."""
+    return persistent_cluster(bindir, "demo")
+
+
+def stop_persistent_cluster(cluster: PgCluster) -> None:
+    """Stop a persistent cluster (its data stays) and drop a temp socket dir."""
     cluster.stop()
     if cluster.sockdir != cluster.base:
         remove_tree(cluster.sockdir)

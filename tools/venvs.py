@@ -2,7 +2,7 @@
 
 Owns: the requirement lists (ruff, pylint-odoo, pytest, whool for lint and
 plain tests; Odoo's ``requirements.txt`` plus the add-on's Python
-dependencies for Odoo), and building each venv once under
+dependencies and pytest-odoo for Odoo), and building each venv once under
 ``<cache>/venvs/<kind>-<hash>``, file-locked so that parallel runs share it.
 """
 
@@ -37,13 +37,17 @@ SKIPPED_ODOO_REQUIREMENTS = frozenset({"python-ldap", "pypiwin32"})
 # zope.event/zope.interface (gevent's): releases from 2024 on have metadata
 # that the old pkg_resources of this venv (setuptools<60, below) cannot find,
 # so gevent's plugins fail to load and a server with --workers cannot start
-# its bus process.
+# its bus process. ``dev.py pytest`` runs the Odoo tests with pytest-odoo
+# (2.3.0: the first release whose Odoo 18 support covers unittest's test part
+# executor and HttpCase).
 #: venvs of one kind kept side by side (one per requirement list in use)
 KEEP_VENVS = 3
 ODOO_EXTRA_REQUIREMENTS = (
     "websocket-client==1.8.0",
     "zope.event==5.0",
     "zope.interface==6.4.post2",
+    "pytest==8.3.5",
+    "pytest-odoo==2.3.0",
 )
 # cbor2==5.4.2 (Odoo's pin for Python < 3.12) only builds with an old setuptools.
 ODOO_BUILD_CONSTRAINTS = ("setuptools<60",)

@@ -1,0 +1,121 @@
+"""pytest plugin of ``dev.py pytest``: Odoo's test mode under pytest-odoo.
+
+``dev.py pytest`` loads it (``-p odoo_test_mode``, this folder on
+``PYTHONPATH``) next to pytest-odoo, so that the test process is in the state
+Odoo's own runner (``--test-tags``) puts it in:
+
+- Odoo's test framework is imported with ``test_enable`` set, as Odoo's runner
+  imports it; pytest-odoo imports it before setting the flag, and
+  ``odoo.tests.common`` then logs an ERROR with a stack;
+- ``odoo.modules.module.current_test`` is set from the registry's loading to
+  the end of the session, as ``odoo.tests.loader.run_suite`` sets it around
+  the whole suite (pytest-odoo sets it from Odoo 19 on only): with it Odoo
+  never connects to an SMTP server from a test;
+- a test during whose setup, run or teardown an ERROR/CRITICAL record reaches
+  the root logger fails, as ``dev.py test`` fails on every such record in
+  Odoo's log (``mute_logger``/``assertLogs`` keep expected ones away).
+
+It is a plugin of the harness, not a ``conftest.py`` in the add-on's tests:
+pytest imports such a conftest before pytest-odoo maps the add-on to
+``odoo.addons.sales_closing``, so Odoo refuses its models. Inert without
+pytest-odoo's ``--odoo-database``/``--odoo-config``.
+"""
+
+import contextlib
+import logging
+
+import pytest
+
+
+def under_pytest_odoo(config) -> bool:
+    return bool(
+        config.pluginmanager.hasplugin("odoo")
+        and (
+            config.getoption("--odoo-database", None)
+            or config.getoption("--odoo-config", None)
+        )
+    )
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_cmdline_main(config):
+    """Runs before pytest-odoo's own hook, which parses Odoo's configuration
+    (resetting ``test_enable``) and imports ``odoo.tests``."""
+    if under_pytest_odoo(config):
+        from odoo.tools import config as odoo_config  # noqa: PLC0415
+
+        odoo_config["test_enable"] = True
+        try:
+            import odoo.tests  # noqa: F401, PLC0415
+        finally:
+            odoo_config["test_enable"] = False
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _odoo_current_test(request):
+    if not under_pytest_odoo(request.config):
+        yield
+        return
+    request.getfixturevalue("load_registry")  # pytest-odoo's
+    from odoo.modules import module  # noqa: PLC0415
+
+    module.current_test = True
+    try:
+        yield
+    finally:
+        module.current_test = False
+
+
+class ErrorRecords(logging.Handler):
+    """Collects the ERROR/CRITICAL records that reach the root logger."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def no_error_logged(phase):
+    """Fail (``pytest.fail``) if an ERROR record was logged in the block."""
+    handler = ErrorRecords()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    if handler.records:
+        lines = "\n".join(
+            f"{r.levelname} {r.name}: {r.getMessage()}" for r in handler.records[:5]
+        )
+        pytest.fail(
+            f"{len(handler.records)} ERROR record(s) logged during the {phase} "
+            f"(`dev.py test` fails on them too):\n{lines}",
+            pytrace=False,
+        )
+
+
+def _phase(item, phase):
+    if not under_pytest_odoo(item.config):
+        return (yield)
+    with no_error_logged(phase):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    return (yield from _phase(item, "setup"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    return (yield from _phase(item, "test"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    return (yield from _phase(item, "teardown"))
