@@ -65,6 +65,13 @@ class ResCompany(models.Model):
         help="The nightly pre-close checks run on periods not closed that "
         "ended or end within this many days.",
     )
+    sale_closing_background_lines = fields.Integer(
+        string="Background Run From (Order Lines)",
+        default=20000,
+        help="Run Checks and Close run in the background (a scheduled job, "
+        "the result in the period's chatter) for periods with at least this "
+        "many order lines; 0 runs them always at once.",
+    )
     # Technical: the last day of the latest period holding orders and
     # deliveries (resp. invoices and payments). Dates after them are never
     # locked by sales_closing, so the ORM hooks skip their search there.
