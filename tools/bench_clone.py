@@ -48,21 +48,25 @@ PARTNER_COLUMNS = {
 }
 
 
-def foreign_keys(cr):
+def foreign_keys(cr, tables=None):
     """{(table, column): referenced table} of the foreign keys of the tables
-    cloned and of those pointing to them."""
+    cloned and of those pointing to them (or of the ``tables`` given)."""
+    where = (
+        "cl.relname = ANY(%s)"
+        if tables
+        else ("(ref.relname = ANY(%s) OR cl.relname = ANY(%s))")
+    )
     cr.execute(
-        """
+        f"""
         SELECT cl.relname, att.attname, ref.relname
           FROM pg_constraint con
           JOIN pg_class cl ON cl.oid = con.conrelid
           JOIN pg_class ref ON ref.oid = con.confrelid
           JOIN pg_attribute att ON att.attrelid = con.conrelid
                                AND att.attnum = con.conkey[1]
-         WHERE con.contype = 'f'
-           AND (ref.relname = ANY(%s) OR cl.relname = ANY(%s))
+         WHERE con.contype = 'f' AND {where}
         """,
-        [TABLES, TABLES],
+        [tables] if tables else [TABLES, TABLES],
     )
     return {(table, column): ref for table, column, ref in cr.fetchall()}
 
@@ -191,20 +195,9 @@ def fix_later(cr, table, fks):
 def clone_relations(cr, fks):
     """Clone the rows of the many2many tables of the cloned tables (between
     two of them, or from one to a shared table: taxes)."""
-    cr.execute(
-        """
-        SELECT cl.relname, att.attname, ref.relname
-          FROM pg_constraint con
-          JOIN pg_class cl ON cl.oid = con.conrelid
-          JOIN pg_class ref ON ref.oid = con.confrelid
-          JOIN pg_attribute att ON att.attrelid = con.conrelid
-                               AND att.attnum = con.conkey[1]
-         WHERE con.contype = 'f' AND cl.relname = ANY(%s)
-        """,
-        [sorted({t for (t, _column), ref in fks.items() if t not in TABLES})],
-    )
+    others = sorted({t for (t, _column) in fks if t not in TABLES})
     rel_tables = {}
-    for table, column, ref in cr.fetchall():
+    for (table, column), ref in foreign_keys(cr, others).items():
         rel_tables.setdefault(table, {})[column] = ref
     for table, refs in rel_tables.items():
         columns = columns_of(cr, table)
