@@ -31,14 +31,16 @@ UNIQUE_NAMES = {
     "sale_order": ["name"],
     "stock_picking": ["name"],
 }
-# journal entries: numbered in their own sequence (``sequence.mixin`` reads
-# the last number back from the names), 100 × the new id, so that the
-# numbers Odoo gives later never meet a clone's
+# journal entries: numbered in a series of their own (prefix + "B", the new
+# id as number), so that the numbers ``sequence.mixin`` gives later (the last
+# number of the newest entry's prefix + 1) never meet a clone's
 SEQUENCE = {
+    "sequence_prefix": "CASE WHEN t.sequence_prefix IS NULL THEN NULL "
+    "ELSE t.sequence_prefix || 'B' END",
     "sequence_number": "CASE WHEN t.sequence_number IS NULL THEN NULL "
-    "ELSE m.new_id * 100 END",
+    "ELSE m.new_id END",
     "name": "CASE WHEN t.name IS NULL OR t.name = '/' OR t.sequence_prefix IS NULL "
-    "THEN t.name ELSE t.sequence_prefix || lpad((m.new_id * 100)::text, 5, '0') END",
+    "THEN t.name ELSE t.sequence_prefix || 'B' || lpad(m.new_id::text, 8, '0') END",
 }
 PARTNER_COLUMNS = {
     "partner_id",
