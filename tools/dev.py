@@ -27,7 +27,7 @@ import argparse
 import signal
 import sys
 
-from bench_cmd import cmd_bench
+from bench_cmd import cmd_bench, cmd_bench_scale
 from demo_cmd import cmd_demo
 from harness import ADDON, HarnessError, say
 from i18n_cmd import cmd_i18n
@@ -76,6 +76,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="time a close of LINES more order lines on the existing demo",
     )
     demo.add_argument("--http-port", type=int, default=8069)
+    bench = sub.add_parser(
+        "bench", help="realistic month on the demo DB: ours vs Odoo's wizard vs SQL"
+    )
+    bench.add_argument("--lines", type=int, default=100000, help="order lines")
+    bench.add_argument(
+        "--small", type=int, default=10000, help="first size (with Odoo's wizard)"
+    )
+    # open_demo() reads these: the benchmark reuses the last demo, never serves
+    bench.set_defaults(serve_only=False, bench=True)
     sub.add_parser(
         "i18n", help="export the .pot and merge zh_CN.po (+ i18n_pending/*.po)"
     )
@@ -115,6 +124,8 @@ def main(argv: list[str]) -> int:
             return cmd_i18n(args)
         if args.command == "pytest":
             return cmd_pytest(args)
+        if args.command == "bench":
+            return cmd_bench_scale(args)
         return cmd_bench(args) if args.bench else cmd_demo(args)
     except HarnessError as exc:
         say(f"ERROR: {exc}")

@@ -87,6 +87,12 @@ class ResCompany(models.Model):
         help="A figure is flagged only when the amount at stake exceeds this "
         "amount (company currency); a new customer when its first period's "
         "sales exceed it five times.",
+    sale_closing_background_lines = fields.Integer(
+        string="Background Run From (Order Lines)",
+        default=20000,
+        help="Run Checks and Close run in the background (a scheduled job, "
+        "the result in the period's chatter) for periods with at least this "
+        "many order lines; 0 runs them always at once.",
     )
     # Technical: the last day of the latest period holding orders and
     # deliveries (resp. invoices and payments). Dates after them are never

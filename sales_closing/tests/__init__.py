@@ -18,3 +18,5 @@ from . import test_posting_close
 from . import test_posting_allowance
 from . import test_posting_rules_validation
 from . import test_stage_seen
+from . import test_bulk_storage
+from . import test_period_jobs

@@ -1,0 +1,296 @@
+# Copyright 2026 The sales_closing authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The benchmark of ``dev.py bench --lines N``, run in ``odoo shell`` on the
+demo database.
+
+Owns: one run that generates a realistic month (``bench_gen.py``) of
+``$BENCH_SMALL`` lines, proves it consistent with Odoo's own as-of figures,
+times on it Odoo's accrued-revenue wizard (for real), a one-query SQL floor,
+our figures, our checks with the reconciliation and the entry preview, and
+our close; then grows the same month to ``$BENCH_LINES`` lines and times ours
+and the floor again. It prints seconds, queries and peak memory above idle
+side by side with the ratios, then rolls everything back.
+"""
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.environ.get("SALES_CLOSING_TOOLS") or "tools")
+
+import bench_gen  # noqa: E402
+from bench_close import first_open_period  # noqa: E402
+
+from odoo.addons.sales_closing.lib import periods as periods_lib  # noqa: E402
+
+LINES = int(os.environ.get("BENCH_LINES", "100000"))
+SMALL = min(int(os.environ.get("BENCH_SMALL", "10000")), LINES)
+
+
+def rss_mib(field):
+    """``VmRSS`` or ``VmHWM`` (peak) of this process in MiB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def reset_peak():
+    """Reset the peak RSS (Linux: clear_refs 5)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        pass
+
+
+class Bench:
+    def __init__(self, env):
+        self.env = env
+        self.rows = []
+        self.idle = rss_mib("VmRSS")
+
+    def measure(self, size, label, func):
+        env = self.env
+        env.flush_all()
+        env.invalidate_all()
+        reset_peak()
+        queries = env.cr.sql_log_count
+        start = time.perf_counter()
+        result = func()
+        env.flush_all()
+        seconds = time.perf_counter() - start
+        row = {
+            "size": size,
+            "label": label,
+            "seconds": seconds,
+            "queries": env.cr.sql_log_count - queries,
+            "memory": max(0.0, rss_mib("VmHWM") - self.idle),
+        }
+        self.rows.append(row)
+        print(
+            f"{size:>8,} lines  {label:<36} {seconds:>8.2f} s {row['queries']:>7} "
+            f"queries {row['memory']:>7.0f} MiB above idle",
+            flush=True,
+        )
+        return result
+
+    def seconds(self, size, label):
+        for row in self.rows:
+            if row["size"] == size and row["label"] == label:
+                return row["seconds"]
+        return None
+
+
+def floor(env, period):
+    """One query: delivered − invoiced (posted) as of the end, for all the
+    company's confirmed lines, valued at the net price: (lines, amount)."""
+    utc_end = env["sale.closing.line"]._get_period_bounds(period)[1]
+    env.cr.execute(
+        """
+        WITH delivered AS (
+            SELECT m.sale_line_id,
+                   SUM(CASE WHEN dest.usage = 'customer' THEN 1
+                            WHEN src.usage = 'customer' AND m.to_refund THEN -1
+                            ELSE 0 END * m.quantity / mu.factor) AS qty
+              FROM stock_move m
+              JOIN stock_location src ON src.id = m.location_id
+              JOIN stock_location dest ON dest.id = m.location_dest_id
+              JOIN uom_uom mu ON mu.id = m.product_uom
+             WHERE m.state = 'done' AND m.date < %(utc_end)s
+               AND m.sale_line_id IS NOT NULL
+             GROUP BY m.sale_line_id),
+        invoiced AS (
+            SELECT rel.order_line_id,
+                   SUM(CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
+                       * aml.quantity / iu.factor) AS qty
+              FROM sale_order_line_invoice_rel rel
+              JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+              JOIN account_move am ON am.id = aml.move_id
+              JOIN uom_uom iu ON iu.id = aml.product_uom_id
+             WHERE aml.parent_state = 'posted' AND aml.date <= %(date_end)s
+             GROUP BY rel.order_line_id)
+        SELECT COUNT(*),
+               SUM((COALESCE(d.qty, 0) - COALESCE(i.qty, 0)) * lu.factor
+                   * sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100))
+          FROM sale_order_line sol
+          JOIN sale_order so ON so.id = sol.order_id
+          JOIN uom_uom lu ON lu.id = sol.product_uom
+     LEFT JOIN delivered d ON d.sale_line_id = sol.id
+     LEFT JOIN invoiced i ON i.order_line_id = sol.id
+         WHERE so.company_id = %(company)s AND so.state = 'sale'
+           AND sol.display_type IS NULL AND so.date_order < %(utc_end)s
+        """,
+        {
+            "utc_end": utc_end,
+            "date_end": period.date_end,
+            "company": period.company_id.id,
+        },
+    )
+    return env.cr.fetchone()
+
+
+def close_undone(env, period):
+    """Walk ``period`` to Invoicing Locked and close it, then roll it back."""
+    with env.cr.savepoint() as savepoint:
+        staged = period.with_context(tz="UTC")
+        while (seen := staged.state) != "invoicing_locked":
+            staged.action_advance(seen, periods_lib.next_stage(seen))
+        # the month's drafts block the close: a manager waives them
+        period.action_run_checks()
+        period.result_ids.filtered(
+            lambda r: r.severity == "blocking" and not r.waived
+        )._waive("benchmark: drafts left on purpose")
+        bench = env.context["bench"]
+        bench.measure(
+            env.context["bench_size"],
+            "close (checks + posting + reversals)",
+            lambda: period.action_advance("invoicing_locked", "closed"),
+        )
+        savepoint.rollback()
+    env.invalidate_all()
+
+
+def run_wizard(env, period, orders=None):
+    """Odoo's accrued-revenue wizard on every confirmed order (or
+    ``orders``): its total accrual and the number of orders."""
+    orders = orders or env["sale.order"].search(
+        [("company_id", "=", env.company.id), ("state", "=", "sale")]
+    )
+    account = env["account.account"].search(
+        [("company_ids", "in", env.company.id), ("account_type", "=", "asset_current")],
+        limit=1,
+    )
+    wizard = (
+        env["account.accrued.orders.wizard"]
+        .sudo()  # Community's administrator has no full accounting rights
+        .with_context(active_model="sale.order", active_ids=orders.ids)
+        .create({"date": period.date_end, "account_id": account.id})
+    )
+    move_vals, _orders = wizard._compute_move_vals()
+    lines = [command[2] for command in move_vals["line_ids"]]
+    # the wizard books the accrual as credit on the income accounts (sale)
+    return sum(line["credit"] - line["debit"] for line in lines[:-1]), len(orders)
+
+
+def ours_the_wizard_way(env, period, orders=None):
+    """Our figures valued as the wizard values them: to invoice = (ordered on
+    order-policy lines, delivered otherwise) − invoiced incl. drafts, at the
+    net price, converted at today's rate."""
+    company = env.company
+    total = 0.0
+    currencies = {}
+    for row in env["sale.closing.line"]._get_period_figures(period):
+        if orders is not None and row["order_id"] not in orders.ids:
+            continue
+        base = (
+            row["qty_ordered"]
+            if row["invoice_policy"] == "order"
+            else row["qty_delivered"]
+        )
+        qty = base - row["qty_invoiced"] - row["qty_draft_invoiced"]
+        currency = currencies.setdefault(
+            row["currency_id"], env["res.currency"].browse(row["currency_id"])
+        )
+        amount = currency.round(qty * row["price_net"])
+        total += currency._convert(amount, company.currency_id, company)
+    return total
+
+
+def stage(env, bench, period, size, with_wizard):
+    count, amount = bench.measure(
+        size, "SQL floor (delivered - invoiced)", lambda: floor(env, period)
+    )
+    print(f"          floor: {count:,} lines, delivered - invoiced {amount:,.2f}")
+    figures = bench.measure(
+        size,
+        "our figures",
+        lambda: env["sale.closing.line"]._get_period_figures(period),
+    )
+    print(f"          ours: {len(figures):,} lines kept")
+    del figures
+    bench.measure(size, "checks + reconciliation + preview", period.action_run_checks)
+    print(
+        f"          {period.line_count:,} reconciliation lines, "
+        f"{period.result_count:,} problems, {len(period.entry_line_ids):,} entry lines"
+    )
+    close_undone(env(context=dict(env.context, bench=bench, bench_size=size)), period)
+    if with_wizard:
+        total, orders = bench.measure(
+            size, "Odoo's accrued-orders wizard", lambda: run_wizard(env, period)
+        )
+        mine = ours_the_wizard_way(env, period)
+        print(
+            f"          wizard on {orders:,} orders accrues {total:,.2f}; ours valued "
+            f"the wizard's way {mine:,.2f} (difference {total - mine:,.2f})"
+        )
+        if abs(total - mine) > 0.01:
+            explain_difference(env, period)
+
+
+def explain_difference(env, period):
+    """Print the template orders on which the wizard and ours disagree."""
+    orders = env["sale.order"].search(
+        [("company_id", "=", env.company.id), ("name", "not like", "-")],
+        order="id desc",
+        limit=10,
+    )
+    for order in orders:
+        total, _count = run_wizard(env, period, order)
+        mine = ours_the_wizard_way(env, period, order)
+        if abs(total - mine) > 0.01:
+            print(f"          {order.name}: wizard {total:,.2f}, ours {mine:,.2f}")
+
+
+def summary(bench, sizes):
+    print("\n| lines | step | seconds | queries | peak MiB above idle | ratio |")
+    print("|---:|---|---:|---:|---:|---|")
+    for row in bench.rows:
+        floor_s = bench.seconds(row["size"], "SQL floor (delivered - invoiced)")
+        ours = bench.seconds(row["size"], "checks + reconciliation + preview")
+        ratio = ""
+        if row["label"] == "our figures" and floor_s:
+            ratio = f"{row['seconds'] / floor_s:.1f}× floor"
+        elif row["label"] == "Odoo's accrued-orders wizard" and ours:
+            ratio = f"{row['seconds'] / ours:.1f}× our checks + preview"
+        print(
+            f"| {row['size']:,} | {row['label']} | {row['seconds']:.2f} | "
+            f"{row['queries']:,} | {row['memory']:.0f} | {ratio} |"
+        )
+
+
+def main(env):
+    admin = env.ref("base.user_admin")
+    env = env(user=admin, context=dict(env.context, tz="UTC"))
+    period = first_open_period(env)
+    bench = Bench(env)
+    print(f"Benchmark of {period.name}: {SMALL:,} then {LINES:,} order lines")
+    orders, copies = bench.measure(
+        SMALL,
+        "generate (ORM templates + SQL clones)",
+        lambda: bench_gen.generate(env, period, SMALL),
+    )
+    compared, differences = bench_gen.prove_consistency(env, period)
+    print(
+        f"          {len(orders.order_line)} template lines x {copies + 1}; Odoo's "
+        f"as-of vs ours on {compared} cloned lines: {len(differences)} differences"
+    )
+    for difference in differences[:5]:
+        print(f"          differs: {difference}")
+    stage(env, bench, period, SMALL, with_wizard=True)
+    if LINES > SMALL:
+        bench.measure(
+            LINES,
+            "generate (more SQL clones)",
+            lambda: bench_gen.generate(env, period, LINES - SMALL),
+        )
+        stage(env, bench, period, LINES, with_wizard=False)
+    summary(bench, (SMALL, LINES))
+    env.cr.rollback()
+    print("rolled back: the demo database is unchanged")
+    return 1 if differences else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(env))  # noqa: F821 -- `env` is predefined by `odoo shell`
