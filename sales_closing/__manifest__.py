@@ -3,7 +3,7 @@
 {
     "name": "Sales Closing",
     "summary": "Sales-side month-end close: staged period locks, exceptions, audit",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "sales_closing authors",
@@ -24,6 +24,7 @@
         "views/sale_closing_posting_rule_views.xml",
         "views/sale_closing_entry_line_views.xml",
         "views/res_config_settings_views.xml",
+        "views/sale_closing_snapshot_views.xml",
         "wizards/sale_closing_reopen_views.xml",
         "wizards/sale_closing_generate_views.xml",
         "wizards/sale_closing_waive_views.xml",

@@ -22,6 +22,10 @@ from . import sale_closing_entry_line
 from . import sale_closing_exception
 from . import sale_closing_log
 from . import sale_closing_late_document
+from . import sale_closing_snapshot
+from . import sale_closing_period_pack
+from . import sale_closing_pack_payload
+from . import sale_closing_pack_files
 from . import sale_order
 from . import sale_order_line
 from . import stock_move
