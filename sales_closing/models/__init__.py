@@ -25,6 +25,9 @@ from . import sale_closing_late_document
 from . import sale_closing_snapshot
 from . import sale_closing_period_pack
 from . import sale_closing_pack_payload
+from . import sale_closing_pack_summary_queries
+from . import sale_closing_pack_summary
+from . import sale_closing_pack_ledger
 from . import sale_closing_pack_files
 from . import sale_order
 from . import sale_order_line
