@@ -36,17 +36,18 @@ class SaleClosingPeriod(models.Model):
     )
     snapshot_fingerprint = fields.Char(
         string="Close Fingerprint",
-        related="snapshot_id.fingerprint",
+        compute="_compute_snapshot",
         help="SHA-256 of the figures frozen by the latest close.",
     )
 
     # === COMPUTES === #
-    @api.depends("snapshot_ids.version")
+    @api.depends("snapshot_ids.version", "snapshot_ids.fingerprint")
     def _compute_snapshot(self):
         for period in self:
             snapshots = period.snapshot_ids.sorted("version", reverse=True)
             period.snapshot_id = snapshots[:1]
             period.snapshot_count = len(snapshots)
+            period.snapshot_fingerprint = snapshots[:1].fingerprint
 
     # === ACTIONS === #
     def action_view_snapshots(self):

@@ -18,3 +18,4 @@ from . import test_posting_rules_validation
 from . import test_stage_seen
 from . import test_pack_snapshot
 from . import test_pack_summary
+from . import test_pack_files
