@@ -29,6 +29,7 @@
         "wizards/sale_closing_reopen_views.xml",
         "wizards/sale_closing_generate_views.xml",
         "wizards/sale_closing_waive_views.xml",
+        "wizards/sale_closing_drift_acknowledge_views.xml",
         "views/menus.xml",
     ],
     "assets": {

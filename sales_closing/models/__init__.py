@@ -29,6 +29,8 @@ from . import sale_closing_pack_summary_queries
 from . import sale_closing_pack_summary
 from . import sale_closing_pack_ledger
 from . import sale_closing_pack_files
+from . import sale_closing_drift
+from . import sale_closing_period_drift
 from . import sale_order
 from . import sale_order_line
 from . import stock_move

@@ -19,3 +19,4 @@ from . import test_stage_seen
 from . import test_pack_snapshot
 from . import test_pack_summary
 from . import test_pack_files
+from . import test_pack_drift
