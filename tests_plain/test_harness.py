@@ -4,8 +4,10 @@ import subprocess
 import sys
 import textwrap
 
-import devlib
+import harness
+import pg_cluster
 import pytest
+import venvs
 
 
 def test_odoo_requirements_skip_ldap_and_win32(tmp_path):
@@ -23,7 +25,7 @@ def test_odoo_requirements_skip_ldap_and_win32(tmp_path):
             """
         )
     )
-    assert devlib.odoo_requirements(tmp_path) == [
+    assert venvs.odoo_requirements(tmp_path) == [
         "cbor2==5.4.2 ; python_version < '3.12'",
         "pytz",
         "lxml-html-clean; python_version >= '3.12'",
@@ -31,14 +33,14 @@ def test_odoo_requirements_skip_ldap_and_win32(tmp_path):
 
 
 def test_venv_key_changes_with_requirements():
-    key = devlib.venv_key(["a==1"], ["setuptools<60"])
-    assert key == devlib.venv_key(["a==1"], ["setuptools<60"])
-    assert key != devlib.venv_key(["a==2"], ["setuptools<60"])
-    assert key != devlib.venv_key(["a==1"])
+    key = venvs.venv_key(["a==1"], ["setuptools<60"])
+    assert key == venvs.venv_key(["a==1"], ["setuptools<60"])
+    assert key != venvs.venv_key(["a==2"], ["setuptools<60"])
+    assert key != venvs.venv_key(["a==1"])
 
 
 def test_cache_dir_follows_xdg(tmp_path):
-    assert devlib.cache_dir({"XDG_CACHE_HOME": str(tmp_path)}) == (
+    assert harness.cache_dir({"XDG_CACHE_HOME": str(tmp_path)}) == (
         tmp_path / "sales_closing"
     )
 
@@ -54,9 +56,9 @@ def test_addon_pure_importer(tmp_path):
     code = textwrap.dedent(
         f"""\
         import sys
-        sys.path.insert(0, {str(devlib.REPO_ROOT / "tools")!r})
-        import devlib
-        sys.meta_path.insert(0, devlib.AddonPureImporter(
+        sys.path.insert(0, {str(harness.REPO_ROOT / "tools")!r})
+        from addon_importer import AddonPureImporter
+        sys.meta_path.insert(0, AddonPureImporter(
             {str(tmp_path)!r}, "fake_addon", alias_odoo=True))
         from fake_addon.lib.util import Y
         from odoo.addons.fake_addon.lib import other
@@ -69,12 +71,12 @@ def test_addon_pure_importer(tmp_path):
     assert proc.stdout.split() == ["42", "41"], proc.stderr
 
 
-PG_BINDIR = devlib.find_pg_bindir()
+PG_BINDIR = pg_cluster.find_pg_bindir()
 
 
 @pytest.mark.skipif(PG_BINDIR is None, reason="no PostgreSQL server binaries")
 def test_throwaway_cluster_is_removed():
-    with devlib.throwaway_cluster(PG_BINDIR) as cluster:
+    with pg_cluster.throwaway_cluster(PG_BINDIR) as cluster:
         assert cluster.psql("SELECT 40 + 2") == "42"
         assert cluster.database_exists("postgres")
         assert not cluster.database_exists("sales_closing_nope")

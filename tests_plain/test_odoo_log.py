@@ -1,7 +1,7 @@
 """Parsing Odoo 18 test logs (formats from odoo/tests/result.py,
 odoo/modules/loading.py and odoo/service/server.py)."""
 
-import devlib
+import odoo_log
 
 T = "2025-01-01 10:00:00,123 4242"
 
@@ -34,7 +34,7 @@ OK_RUN = [
 
 
 def test_successful_run():
-    report = devlib.parse_odoo_log(OK_RUN)
+    report = odoo_log.parse_odoo_log(OK_RUN)
     assert report.summary_seen
     assert (report.tests_run, report.failures, report.errors) == (5, 0, 0)
     assert report.skipped == 1
@@ -63,7 +63,7 @@ def test_failed_tests_are_counted_once():
             "1 failed, 1 error(s) of 7 tests when loading database 'x'",
         ),
     ]
-    report = devlib.parse_odoo_log(lines)
+    report = odoo_log.parse_odoo_log(lines)
     assert (report.tests_run, report.failures, report.errors) == (7, 1, 1)
     assert report.passed == 5
     assert report.failed == 2
@@ -87,7 +87,7 @@ def test_install_error_without_summary():
             "Failed to initialize database `sales_closing_test`.",
         ),
     ]
-    report = devlib.parse_odoo_log(lines)
+    report = odoo_log.parse_odoo_log(lines)
     assert not report.summary_seen
     assert len(report.error_records) == 2
     assert report.failed == 2  # one for the log errors, one for no summary
@@ -101,7 +101,7 @@ def test_error_logged_outside_tests_fails_a_green_run():
         rec("ERROR", "odoo.addons.sales_closing.models.x", "cron crashed"),
         *OK_RUN[-2:],
     ]
-    report = devlib.parse_odoo_log(lines)
+    report = odoo_log.parse_odoo_log(lines)
     assert report.failures == report.errors == 0
     assert report.failed == 1
     assert report.error_records == [
@@ -117,16 +117,16 @@ def test_zero_tests_warning_summary():
             "0 failed, 0 error(s) of 0 tests when loading database 'x'",
         )
     ]
-    report = devlib.parse_odoo_log(lines)
+    report = odoo_log.parse_odoo_log(lines)
     assert report.summary_seen and report.tests_run == 0 and report.failed == 0
 
 
 def test_log_echo_shows_tests_warnings_and_tracebacks():
-    echo = devlib.LogEcho(["sales_closing"])
+    echo = odoo_log.LogEcho(["sales_closing"])
     lines = [OK_RUN[0], "  continuation", OK_RUN[2], OK_RUN[1]]
     shown = [line for line in lines if echo(line)]
     assert shown == [OK_RUN[2], OK_RUN[1]]  # "continuation" follows a hidden line
     assert echo(rec("ERROR", "odoo.sql_db", "bad query"))
     assert echo("Traceback (most recent call last):")
     assert not echo(rec("INFO", "odoo.modules.registry", "init db"))
-    assert devlib.LogEcho([], verbose=True)("anything")
+    assert odoo_log.LogEcho([], verbose=True)("anything")

@@ -3,7 +3,8 @@
 import os
 from pathlib import Path
 
-import devlib
+import harness
+import odoo_tree
 import pytest
 
 
@@ -52,24 +53,24 @@ def fake_odoo(tmp_path):
 
 def test_enterprise_detection(fake_odoo):
     addons = fake_odoo / "odoo" / "addons"
-    assert devlib.is_enterprise_module(addons / "web_enterprise")
-    assert devlib.is_enterprise_module(addons / "account_accountant")
-    assert not devlib.is_enterprise_module(addons / "sale")
-    assert not devlib.is_enterprise_module(addons / "leftover_dir")
+    assert odoo_tree.is_enterprise_module(addons / "web_enterprise")
+    assert odoo_tree.is_enterprise_module(addons / "account_accountant")
+    assert not odoo_tree.is_enterprise_module(addons / "sale")
+    assert not odoo_tree.is_enterprise_module(addons / "leftover_dir")
 
 
 def test_enterprise_detection_unparsable_manifest(tmp_path):
     text = "{'name': 'x', 'license': 'OEEL-1', 'data': [f'{1}']}\n"  # not a literal
     module = make_module(tmp_path, "weird", "", text=text)
-    assert devlib.read_manifest(module) == {}
-    assert devlib.is_enterprise_module(module)
+    assert odoo_tree.read_manifest(module) == {}
+    assert odoo_tree.is_enterprise_module(module)
     readme_only = make_module(tmp_path, "mentions", "", text="{'license': 'LGPL-3',"
                               " 'summary': f'not {1} OEEL-1'}")  # fmt: skip
-    assert not devlib.is_enterprise_module(readme_only)
+    assert not odoo_tree.is_enterprise_module(readme_only)
 
 
 def test_view_hides_enterprise_and_only_symlinks(fake_odoo, tmp_path):
-    view = devlib.build_view(fake_odoo, tmp_path / "view")
+    view = odoo_tree.build_view(fake_odoo, tmp_path / "view")
     vodoo = view.root / "odoo"
     assert vodoo.is_dir() and not vodoo.is_symlink()
     assert (vodoo / "addons").is_dir() and not (vodoo / "addons").is_symlink()
@@ -101,44 +102,44 @@ def test_view_upstream_layout_and_rebuild(fake_odoo, tmp_path):
     make_module(community, "account", "LGPL-3")
     make_module(community, "sale_subscription", "OEEL-1")
     view_root = tmp_path / "view"
-    devlib.build_view(fake_odoo, view_root)
-    view = devlib.build_view(fake_odoo, view_root)  # rebuild over the old one
+    odoo_tree.build_view(fake_odoo, view_root)
+    view = odoo_tree.build_view(fake_odoo, view_root)  # rebuild over the old one
     assert view.addons_paths == [view_root / "odoo" / "addons", view_root / "addons"]
     assert sorted(os.listdir(view_root / "addons")) == ["account"]
     assert "sale_subscription" in view.excluded
     assert not list(tmp_path.glob("view.*")), "temporary dirs left behind"
     # the Odoo tree itself was not touched by building or removing views
-    devlib.remove_tree(view_root)
+    harness.remove_tree(view_root)
     assert (community / "sale_subscription" / "__manifest__.py").is_file()
 
 
 def test_find_odoo(fake_odoo, tmp_path):
-    root, why = devlib.find_odoo({"ODOO_PATH": str(fake_odoo)})
+    root, why = odoo_tree.find_odoo({"ODOO_PATH": str(fake_odoo)})
     assert root == fake_odoo and "Odoo 18" in why
     (fake_odoo / "odoo" / "release.py").write_text("version_info = (17, 0, 0)\n")
-    root, why = devlib.find_odoo({"ODOO_PATH": str(fake_odoo)})
+    root, why = odoo_tree.find_odoo({"ODOO_PATH": str(fake_odoo)})
     assert root is None and "version 17" in why
-    root, why = devlib.find_odoo({"ODOO_PATH": str(tmp_path / "nowhere")})
+    root, why = odoo_tree.find_odoo({"ODOO_PATH": str(tmp_path / "nowhere")})
     assert root is None and "no odoo/release.py" in why
 
 
 def test_is_addons_dir(fake_odoo, tmp_path):
-    assert devlib.is_addons_dir(fake_odoo / "odoo" / "addons")
-    assert not devlib.is_addons_dir(tmp_path / "missing")
-    assert not devlib.is_addons_dir(fake_odoo / "odoo")
+    assert odoo_tree.is_addons_dir(fake_odoo / "odoo" / "addons")
+    assert not odoo_tree.is_addons_dir(tmp_path / "missing")
+    assert not odoo_tree.is_addons_dir(fake_odoo / "odoo")
 
 
-REAL_ODOO, _WHY = devlib.find_odoo()
+REAL_ODOO, _WHY = odoo_tree.find_odoo()
 
 
 @pytest.mark.skipif(REAL_ODOO is None, reason=f"no Odoo 18: {_WHY}")
 def test_view_of_real_odoo_has_no_enterprise_module(tmp_path):
-    view = devlib.build_view(REAL_ODOO, tmp_path / "view")
+    view = odoo_tree.build_view(REAL_ODOO, tmp_path / "view")
     assert (view.root / "odoo" / "addons" / "base").is_symlink()
     shown = {m.name for p in view.addons_paths for m in p.iterdir()}
     for addons in view.addons_paths:
         for module in addons.iterdir():
-            manifest = devlib.read_manifest(module)
+            manifest = odoo_tree.read_manifest(module)
             if manifest is not None:
                 assert manifest.get("license") != "OEEL-1", module
                 assert set(manifest.get("depends", ())) <= shown, module

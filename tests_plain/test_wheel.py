@@ -5,16 +5,17 @@ import subprocess
 import sys
 import zipfile
 
-import devlib
+import harness
+import odoo_tree
 import pytest
 
-ADDON_DIR = devlib.addon_dir()
+ADDON_DIR = odoo_tree.addon_dir()
 
 
 def untracked_files():
     proc = subprocess.run(
         ["git", "ls-files", "--others", "--exclude-standard", str(ADDON_DIR)],
-        cwd=devlib.REPO_ROOT,
+        cwd=harness.REPO_ROOT,
         capture_output=True,
         text=True,
         check=False,

@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Benchmark of a close on many order lines, run in ``odoo shell``.
 
-``python3 tools/dev.py bench --lines 100000`` runs it on the demo database
-(run ``python3 tools/dev.py demo`` first). It adds ``--lines`` order lines to
+``python3 tools/dev.py demo --bench 100000`` runs it on the demo database
+(run ``python3 tools/dev.py demo`` first). It adds ``LINES`` order lines to
 the first period of the company that is not closed (orders made through the
 ORM, confirmed and delivered in bulk by SQL: a benchmark of the close, not of
 the sales flows), then times the pre-close checks with the entry preview, and
@@ -17,6 +17,8 @@ import resource
 import time
 
 from odoo import Command, fields
+
+from odoo.addons.sales_closing.lib import periods as periods_lib
 
 LINES = int(os.environ.get("BENCH_LINES", "10000"))
 LINES_PER_ORDER = 100
@@ -42,7 +44,14 @@ def measure(env, label, func):
 def make_orders(env, period, count):
     """Create ``count`` order lines dated in ``period``; deliver 80% of the
     quantity of two lines in three (done moves to the customer)."""
-    company = env.company
+    partners, products = make_partners_and_products(env)
+    orders = create_orders(env, period, count, partners, products)
+    deliver_by_sql(env, period, orders)
+    return orders
+
+
+def make_partners_and_products(env):
+    """200 customers and 50 storable products, invoiced on delivery, no tax."""
     partners = env["res.partner"].create(
         [{"name": f"Bench customer {n}", "is_company": True} for n in range(200)]
     )
@@ -58,6 +67,12 @@ def make_orders(env, period, count):
             for n in range(50)
         ]
     )
+    return partners, products
+
+
+def create_orders(env, period, count, partners, products):
+    """Draft orders of ``LINES_PER_ORDER`` lines, ``count`` lines in all,
+    dated on the first day of ``period`` (through the ORM)."""
     date_order = fields.Datetime.to_datetime(period.date_start).replace(hour=10)
     orders = env["sale.order"]
     for first in range(0, count, LINES_PER_ORDER):
@@ -83,6 +98,13 @@ def make_orders(env, period, count):
             env.flush_all()
             env.invalidate_all()
     env.flush_all()
+    return orders
+
+
+def deliver_by_sql(env, period, orders):
+    """Confirm ``orders`` and deliver 80% of two lines in three, in SQL: done
+    moves from stock to the customer on the first day of ``period``."""
+    company = env.company
     warehouse = env["stock.warehouse"].search(
         [("company_id", "=", company.id)], limit=1
     )
@@ -120,12 +142,11 @@ def make_orders(env, period, count):
         [orders.ids],
     )
     env.invalidate_all()
-    return orders
 
 
-def main(env):
-    admin = env.ref("base.user_admin")
-    env = env(user=admin, context=dict(env.context, tz="UTC"))
+def first_open_period(env):
+    """The oldest ended period of the company not closed yet; exits when the
+    demo has not been run (no such period, or no accrued-revenue rule)."""
     company = env.company
     period = env["sale.closing.period"].search(
         [("company_id", "=", company.id), ("state", "!=", "closed")],
@@ -138,31 +159,30 @@ def main(env):
         [("company_id", "=", company.id), ("rule_type", "=", "accrued")]
     ):
         raise SystemExit("bench: no accrued-revenue rule; run the demo first")
-    print(f"Benchmark of the close of {period.name}: {LINES:,} new order lines")
-    orders = measure(
-        env,
-        f"setup: {LINES:,} lines (ORM create, SQL deliver)",
-        lambda: make_orders(env, period, LINES),
-    )
+    return period
+
+
+def time_checks(env, period):
+    """Time the pre-close checks with the entry preview (profiled when
+    ``$BENCH_PROFILE`` is set)."""
+    label = "checks + reconciliation + entry preview"
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
         import pstats
 
         profile = cProfile.Profile()
-        measure(
-            env,
-            "checks + reconciliation + entry preview",
-            lambda: profile.runcall(period.action_run_checks),
-        )
+        measure(env, label, lambda: profile.runcall(period.action_run_checks))
         pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
     else:
-        measure(
-            env, "checks + reconciliation + entry preview", period.action_run_checks
-        )
+        measure(env, label, period.action_run_checks)
     print(
         f"  {period.line_count:,} reconciliation lines, {period.result_count:,} "
         f"problems, {len(period.entry_line_ids):,} entry lines"
     )
+
+
+def time_odoo_wizard(env, period, orders):
+    """Time Odoo's accrued-revenue wizard on two orders, per order line."""
     sample = orders[:2]
     wizard = (
         env["account.accrued.orders.wizard"]
@@ -186,15 +206,38 @@ def main(env):
         f"(~{per_line * LINES:,.0f} s for {LINES:,} lines)"
     )
     env.invalidate_all()
+
+
+def time_close(env, period):
+    """Walk ``period`` to Invoicing Locked, then time its close."""
     with_stages = period.with_context(tz="UTC")
-    while with_stages.state != "invoicing_locked":
-        with_stages.action_advance()
-    measure(env, "close (checks again + posting + reversals)", period.action_advance)
+    while (seen := with_stages.state) != "invoicing_locked":
+        with_stages.action_advance(seen, periods_lib.next_stage(seen))
+    measure(
+        env,
+        "close (checks again + posting + reversals)",
+        lambda: period.action_advance("invoicing_locked", "closed"),
+    )
     moves = env["account.move"].search([("sale_closing_period_id", "=", period.id)])
     print(
         f"  period {period.state}; {len(moves)} entries with "
         f"{len(moves.line_ids):,} journal items"
     )
+
+
+def main(env):
+    admin = env.ref("base.user_admin")
+    env = env(user=admin, context=dict(env.context, tz="UTC"))
+    period = first_open_period(env)
+    print(f"Benchmark of the close of {period.name}: {LINES:,} new order lines")
+    orders = measure(
+        env,
+        f"setup: {LINES:,} lines (ORM create, SQL deliver)",
+        lambda: make_orders(env, period, LINES),
+    )
+    time_checks(env, period)
+    time_odoo_wizard(env, period, orders)
+    time_close(env, period)
     env.cr.rollback()
     print("rolled back: the demo database is unchanged")
 

@@ -128,26 +128,15 @@ def group_lines(
     unknown = set(keys) - set(GROUPING_KEYS)
     if unknown:
         raise ValueError(f"unknown grouping keys: {sorted(unknown)}")
+    groups = _sum_legs(
+        items,
+        balance_sheet_account,
+        balance_sheet_sign,
+        keys,
+        company_currency,
+        roundings,
+    )
     company_rounding = roundings[company_currency]
-    groups = {}
-    for item in items:
-        for leg in legs(item, balance_sheet_account, balance_sheet_sign):
-            currency = leg.currency if "currency" in keys else company_currency
-            key = (
-                leg.account,
-                leg.partner if "partner" in keys else None,
-                leg.analytic if "analytic" in keys else None,
-                currency,
-            )
-            group = groups.setdefault(key, [0, 0, []])
-            balance = to_units(leg.balance, company_rounding)
-            group[0] += balance
-            if currency == company_currency:
-                group[1] += balance
-            else:
-                group[1] += to_units(leg.amount_currency, roundings[currency])
-            if item.source not in group[2]:
-                group[2].append(item.source)
     lines = []
     for (account, partner, analytic, currency), (balance, amount, sources) in sorted(
         groups.items(),
@@ -169,11 +158,41 @@ def group_lines(
                 "currency": currency,
                 "amount_currency": from_units(amount, roundings[currency]),
                 "balance": from_units(balance, company_rounding),
-                "sources": sources,
+                "sources": list(sources),
             }
         )
     check_balanced(lines, company_rounding)
     return lines
+
+
+def _sum_legs(
+    items, balance_sheet_account, balance_sheet_sign, keys, company_currency, roundings
+):
+    """Sum the legs of ``items`` per grouping key, in whole currency units.
+
+    :return: {(account, partner, analytic, currency): [balance units,
+        amount-in-currency units, {source: None} in the order met]}
+    """
+    company_rounding = roundings[company_currency]
+    groups = {}
+    for item in items:
+        for leg in legs(item, balance_sheet_account, balance_sheet_sign):
+            currency = leg.currency if "currency" in keys else company_currency
+            key = (
+                leg.account,
+                leg.partner if "partner" in keys else None,
+                leg.analytic if "analytic" in keys else None,
+                currency,
+            )
+            group = groups.setdefault(key, [0, 0, {}])
+            balance = to_units(leg.balance, company_rounding)
+            group[0] += balance
+            if currency == company_currency:
+                group[1] += balance
+            else:
+                group[1] += to_units(leg.amount_currency, roundings[currency])
+            group[2].setdefault(item.source)
+    return groups
 
 
 def check_balanced(lines, rounding):

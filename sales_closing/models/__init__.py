@@ -2,6 +2,7 @@ from . import res_company
 from . import res_config_settings
 from . import sale_closing_lock
 from . import sale_closing_period
+from . import sale_closing_period_guard
 from . import sale_closing_period_checks
 from . import sale_closing_period_entries
 from . import sale_closing_period_lock_date
