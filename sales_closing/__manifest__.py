@@ -25,9 +25,12 @@
         "views/sale_closing_entry_line_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_closing_period_jobs_views.xml",
+        "views/sale_closing_snapshot_views.xml",
+        "report/sale_closing_pack_report.xml",
         "wizards/sale_closing_reopen_views.xml",
         "wizards/sale_closing_generate_views.xml",
         "wizards/sale_closing_waive_views.xml",
+        "wizards/sale_closing_drift_acknowledge_views.xml",
         "views/menus.xml",
     ],
     "assets": {

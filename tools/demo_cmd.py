@@ -22,7 +22,7 @@ from harness import (
     run_dir,
     say,
 )
-from odoo_run import OdooRunner, install_addon, prepare_odoo
+from odoo_run import OdooRunner, ensure_report_tools, install_addon, prepare_odoo
 from odoo_tree import addon_present, find_odoo
 from pg_cluster import demo_cluster, ensure_pg_bindir, stop_persistent_cluster
 
@@ -96,6 +96,7 @@ def open_demo(args) -> OdooRunner | None:
         say(f"demo needs the {ADDON}/ add-on, not found in {REPO_ROOT}.")
         return None
     odoo = prepare_odoo(odoo_root)
+    ensure_report_tools()  # the close of the demo's month renders its PDF
     cluster = demo_cluster(ensure_pg_bindir())
     data_dir = cache_dir() / "demo" / "odoo-data"
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -52,6 +52,26 @@ def ensure_chromium() -> str:
     return found
 
 
+#: Command-line tools the close pack needs, with the Debian package of each:
+#: wkhtmltopdf renders its PDF, pdftotext reads it back in the tests.
+REPORT_TOOLS = (("wkhtmltopdf", "wkhtmltopdf"), ("pdftotext", "poppler-utils"))
+
+
+def ensure_report_tools() -> list[str]:
+    """Find the PDF tools of the close pack, installing Debian's packages if
+    root (Debian's wkhtmltopdf ignores Odoo's report header and footer: the
+    pack puts everything in the body). Return their paths."""
+    found = []
+    for command, package in REPORT_TOOLS:
+        if not shutil.which(command):
+            apt_install(package, f"no {command} on PATH for the close pack's PDF")
+        path = shutil.which(command)
+        if not path:
+            raise HarnessError(f"{package} installed but {command} not found on PATH")
+        found.append(path)
+    return found
+
+
 def prepare_odoo(odoo_root: Path, tally=None) -> tuple[Path, OdooView]:
     """(python, view) for running Odoo: cached venv + fresh OEEL-1-free view.
 

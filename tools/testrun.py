@@ -32,7 +32,12 @@ from harness import (
 )
 from lint import run_lint
 from odoo_log import LogEcho, OdooLogReport
-from odoo_run import ensure_chromium, prepare_odoo, throwaway_runner
+from odoo_run import (
+    ensure_chromium,
+    ensure_report_tools,
+    prepare_odoo,
+    throwaway_runner,
+)
 from odoo_tree import addon_present, find_odoo
 from pg_cluster import PgCluster
 from server_stage import run_server_tests
@@ -197,6 +202,7 @@ def run_odoo_tests(args, tally: Tally, odoo_root: Path) -> None:
     tags = args.test_tags or ",".join(f"/{m}" for m in modules)
     odoo = prepare_odoo(odoo_root, tally)
     say(f"[browser] {ensure_chromium()} for the UI tours")
+    say(f"[pdf] {', '.join(ensure_report_tools())} for the close pack")
     logfile = run_dir() / "odoo-test.log"
     test_args = odoo_test_args(modules, tags)
     with throwaway_runner(odoo, args.keep, TEST_DB, args.addons_path) as runner:
@@ -220,6 +226,7 @@ def run_demo_check(tally: Tally, odoo_root: Path, server: bool = True) -> None:
     the server tests against that database (``server_stage``)."""
     header("demo check (the demo command's job on a fresh database)")
     odoo = prepare_odoo(odoo_root)
+    ensure_report_tools()
     with throwaway_runner(odoo, False, DEMO_DB) as runner:
         with tally.timed("demo check"):
             rc = demo_install(runner) or run_in_shell(runner)

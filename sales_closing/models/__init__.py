@@ -27,6 +27,15 @@ from . import sale_closing_entry_line
 from . import sale_closing_exception
 from . import sale_closing_log
 from . import sale_closing_late_document
+from . import sale_closing_snapshot
+from . import sale_closing_period_pack
+from . import sale_closing_pack_payload
+from . import sale_closing_pack_summary_queries
+from . import sale_closing_pack_summary
+from . import sale_closing_pack_ledger
+from . import sale_closing_pack_files
+from . import sale_closing_drift
+from . import sale_closing_period_drift
 from . import sale_order
 from . import sale_order_line
 from . import stock_move

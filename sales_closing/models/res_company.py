@@ -87,6 +87,7 @@ class ResCompany(models.Model):
         help="A figure is flagged only when the amount at stake exceeds this "
         "amount (company currency); a new customer when its first period's "
         "sales exceed it five times.",
+    )
     sale_closing_background_lines = fields.Integer(
         string="Background Run From (Order Lines)",
         default=20000,

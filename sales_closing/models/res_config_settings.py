@@ -35,6 +35,7 @@ class ResConfigSettings(models.TransientModel):
     )
     sale_closing_anomaly_min_amount = fields.Float(
         related="company_id.sale_closing_anomaly_min_amount", readonly=False
+    )
     sale_closing_background_lines = fields.Integer(
         related="company_id.sale_closing_background_lines", readonly=False
     )

@@ -20,3 +20,7 @@ from . import test_posting_rules_validation
 from . import test_stage_seen
 from . import test_bulk_storage
 from . import test_period_jobs
+from . import test_pack_snapshot
+from . import test_pack_summary
+from . import test_pack_files
+from . import test_pack_drift

@@ -1,0 +1,294 @@
+# Copyright 2026 The sales_closing authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The files of a close pack: the PDF report and the workbook, rendered from
+the snapshot's payload only (never from live data), attached to the
+snapshot.
+
+The workbook is written by xlsxwriter in constant-memory mode (each sheet
+row by row): one sheet per section of the payload and one with every
+reconciliation line; numbers are numeric cells with the company currency's
+format, headers frozen, autofilters on. The sheets are described by
+``_get_pack_sheets``.
+
+The PDF is the QWeb report ``sales_closing.action_report_close_pack``.
+Odoo renders HTML instead of a PDF while it runs tests (unless the context
+says ``force_report_rendering``); the pack then attaches that HTML as it
+is, under an ``.html`` name, rather than pretend it is a PDF.
+"""
+
+import io
+
+from odoo import models
+from odoo.tools.misc import xlsxwriter
+
+from ..lib import canonical
+from .sale_closing_pack_payload import LINE_COMPANY_AMOUNTS, LINE_QUANTITIES
+
+REPORT = "sales_closing.action_report_close_pack"
+
+
+class SaleClosingPeriod(models.Model):
+    _inherit = "sale.closing.period"  # pylint: disable=consider-merging-classes-inherited
+
+    def _render_pack_files(self, snapshot, payload):
+        """Return the ``(PDF, workbook)`` attachments of ``snapshot``,
+        rendered from ``payload``."""
+        self.ensure_one()
+        stem = f"{self.name}-v{snapshot.version}"
+        content, kind = (
+            self.env["ir.actions.report"]
+            .sudo()
+            .with_context(report_pdf_no_attachment=True)
+            ._render_qweb_pdf(REPORT, snapshot.ids)
+        )
+        if kind == "pdf":
+            pdf = self._attach_pack_file(
+                snapshot, f"{stem}.pdf", content, "application/pdf"
+            )
+        else:
+            pdf = self._attach_pack_file(snapshot, f"{stem}.html", content, "text/html")
+        xlsx = self._attach_pack_file(
+            snapshot,
+            f"{stem}.xlsx",
+            self._render_pack_xlsx(payload, snapshot.fingerprint),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        return pdf, xlsx
+
+    # --- workbook -------------------------------------------------------------------
+    def _render_pack_xlsx(self, payload, fingerprint):
+        """Return the bytes of the workbook of ``payload`` whose SHA-256 is
+        ``fingerprint``."""
+        stream = io.BytesIO()
+        book = xlsxwriter.Workbook(
+            stream, {"constant_memory": True, "strings_to_numbers": False}
+        )
+        currency = self.company_id.currency_id
+        digits = canonical.digits_of(currency.rounding)
+        zeros = "." + "0" * digits if digits else ""
+        symbol = (currency.symbol or currency.name).replace('"', "")
+        number = f"#,##0{zeros}"
+        if currency.position == "before":
+            money = f'"{symbol}"{number};-"{symbol}"{number}'
+        else:
+            money = f'{number} "{symbol}";-{number} "{symbol}"'
+        formats = {
+            "header": book.add_format({"bold": True, "bg_color": "#DDDDDD"}),
+            "money": book.add_format({"num_format": money}),
+            "qty": book.add_format({"num_format": "#,##0.00###"}),
+            "percent": book.add_format({"num_format": '0.00"%"'}),
+            "text": None,
+        }
+        for title, columns, rows in self._get_pack_sheets(payload, fingerprint):
+            self._write_pack_sheet(book, formats, title, columns, rows)
+        book.close()
+        return stream.getvalue()
+
+    def _write_pack_sheet(self, book, formats, title, columns, rows):
+        """Write one sheet: ``columns`` are ``(header, key, kind)`` with kind
+        ``text``, ``money``, ``qty`` or ``percent``; ``rows`` dicts (or
+        callables of a row, for keys)."""
+        sheet = book.add_worksheet(title[:31])
+        for col, (header, _key, kind) in enumerate(columns):
+            sheet.write_string(0, col, header, formats["header"])
+            sheet.set_column(col, col, 14 if kind != "text" else 24)
+        count = 0
+        for count, row in enumerate(rows, start=1):
+            for col, (_header, key, kind) in enumerate(columns):
+                value = key(row) if callable(key) else row.get(key)
+                if value is None or value == "":
+                    continue
+                if kind == "text":
+                    sheet.write_string(count, col, str(value))
+                else:
+                    sheet.write_number(
+                        count, col, canonical.to_float(value), formats[kind]
+                    )
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
+
+    def _get_pack_sheets(self, payload, fingerprint):
+        """Return the sheets of the workbook: ``(title, columns, rows)``."""
+        env = self.env
+        period = payload["period"]
+        summary = payload["summary"]
+        figures = [
+            (env._("Invoiced"), "invoiced", "money"),
+            (env._("Credit Notes"), "refunded", "money"),
+            (env._("Accrued"), "accrued", "money"),
+            (env._("Accruals Reversed"), "accrual_reversed", "money"),
+            (env._("Deferred"), "deferred", "money"),
+            (env._("Deferrals Reversed"), "deferral_reversed", "money"),
+            (env._("Revenue"), "revenue", "money"),
+            (env._("Cost of Goods Sold"), "cogs", "money"),
+            (env._("Cost Returned"), "cogs_returned", "money"),
+            (env._("Net Cost"), "cogs_net", "money"),
+            (env._("Margin"), "margin", "money"),
+            (env._("Margin %"), "margin_percent", "percent"),
+        ]
+        text = "text"
+        cover = [
+            {"item": env._("Company"), "value": payload["company"]["name"]},
+            {"item": env._("Period"), "value": period["name"]},
+            {"item": env._("From"), "value": period["date_start"]},
+            {"item": env._("To"), "value": period["date_end"]},
+            {"item": env._("Version"), "value": period["version"]},
+            {"item": env._("Closed By"), "value": period["closed_by"]},
+            {"item": env._("Closed On"), "value": period["closed_at"]},
+            {"item": env._("Currency"), "value": payload["company"]["currency"]},
+            {"item": env._("Fingerprint (SHA-256)"), "value": fingerprint},
+        ]
+        sheets = [
+            (
+                env._("Cover"),
+                [(env._("Item"), "item", text), (env._("Value"), "value", text)],
+                cover,
+            ),
+            (env._("Summary"), figures, [summary["totals"]]),
+        ]
+        names = {
+            "partner": env._("By Customer"),
+            "categ": env._("By Category"),
+            "product": env._("By Product"),
+            "user": env._("By Salesperson"),
+            "team": env._("By Team"),
+        }
+        for dim, title in names.items():
+            sheets.append(
+                (title, [(env._("Name"), "name", text), *figures], summary[f"by_{dim}"])
+            )
+        return sheets + self._get_pack_ledger_sheets(payload)
+
+    def _get_pack_ledger_sheets(self, payload):
+        """Return the sheets after the summary: comparison, targets, aging,
+        stock, tie-out, checks, entries and the reconciliation."""
+        env = self.env
+        text, money, qty = "text", "money", "qty"
+        comparison = payload["summary"]["comparison"]
+        aging = payload["aging"]
+        line_fields = self.env["sale.closing.line"]._fields
+        labels = {
+            name: line_fields[name]._description_string(env)
+            for name in LINE_QUANTITIES + LINE_COMPANY_AMOUNTS
+        }
+        stock_columns = [
+            (env._("Product"), "product", text),
+            (env._("Unit"), "unit", text),
+        ]
+        for column, label in (
+            ("opening", env._("Opening")),
+            ("delivered", env._("Delivered")),
+            ("returned", env._("Returned")),
+            ("other", env._("Other Moves")),
+            ("closing", env._("Closing")),
+        ):
+            stock_columns += [
+                (env._("%(column)s Qty", column=label), f"{column}_qty", qty),
+                (env._("%(column)s Value", column=label), f"{column}_value", money),
+            ]
+        entry_rows = [
+            {
+                **line,
+                "number": entry["number"],
+                "date": entry["date"],
+                "kind": entry["kind"],
+                "state": entry["state"],
+            }
+            for entry in payload["entries"]
+            for line in entry["lines"]
+        ]
+        return [
+            (
+                env._("Comparison"),
+                [
+                    (env._("Compared With"), "label", text),
+                    (env._("Revenue"), "revenue", money),
+                    (env._("Net Cost"), "cogs_net", money),
+                    (env._("Margin"), "margin", money),
+                    (env._("Margin %"), "margin_percent", "percent"),
+                    (env._("Revenue Change"), "revenue_change", money),
+                    (env._("Revenue Change %"), "revenue_change_percent", "percent"),
+                    (env._("Margin Change"), "margin_change", money),
+                ],
+                [comparison[key] for key in ("previous_period", "previous_year")],
+            ),
+            (
+                env._("Targets"),
+                [
+                    (env._("Sales Team"), "name", text),
+                    (env._("Target"), "target", money),
+                    (env._("Actual"), "actual", money),
+                    (env._("Variance"), "variance", money),
+                    (env._("Achieved %"), "achieved_percent", "percent"),
+                ],
+                payload["summary"]["targets"],
+            ),
+            (
+                env._("Aging"),
+                [
+                    (env._("Customer"), "partner", text),
+                    *(
+                        (bucket, lambda r, b=bucket: r["buckets"][b], money)
+                        for bucket in aging["buckets"]
+                    ),
+                    (env._("Total"), "total", money),
+                ],
+                aging["rows"],
+            ),
+            (env._("Stock Movement"), stock_columns, payload["stock"]),
+            (
+                env._("Tie-out"),
+                [
+                    (env._("Ledger"), "ledger", text),
+                    (env._("Posting Rule"), "rule", text),
+                    (env._("Accounts"), lambda r: ", ".join(r["accounts"]), text),
+                    (env._("Sub-ledger"), "sub_ledger", money),
+                    (env._("General Ledger"), "general_ledger", money),
+                    (env._("Difference"), "difference", money),
+                ],
+                payload["tie_out"],
+            ),
+            (
+                env._("Checks"),
+                [
+                    (env._("Check"), "check", text),
+                    (env._("Severity"), "severity", text),
+                    (env._("Problem"), "problem", text),
+                    (env._("Amount"), "amount", money),
+                    (env._("Waived By"), "waived_by", text),
+                    (env._("Waived On"), "waived_on", text),
+                    (env._("Waiver Reason"), "waive_reason", text),
+                ],
+                payload["checks"],
+            ),
+            (
+                env._("Entries"),
+                [
+                    (env._("Entry"), "number", text),
+                    (env._("Date"), "date", text),
+                    (env._("Kind"), "kind", text),
+                    (env._("Status"), "state", text),
+                    (env._("Account"), "account", text),
+                    (env._("Customer"), "partner", text),
+                    (env._("Label"), "label", text),
+                    (env._("Debit"), "debit", money),
+                    (env._("Credit"), "credit", money),
+                ],
+                entry_rows,
+            ),
+            (
+                env._("Reconciliation"),
+                [
+                    (env._("Order"), "order", text),
+                    (env._("Customer"), "partner", text),
+                    (env._("Product"), "product", text),
+                    (env._("Salesperson"), "user", text),
+                    (env._("Sales Team"), "team", text),
+                    (env._("Unit"), "product_uom", text),
+                    (env._("Currency"), "currency", text),
+                    *((labels[name], name, qty) for name in LINE_QUANTITIES),
+                    *((labels[name], name, money) for name in LINE_COMPANY_AMOUNTS),
+                ],
+                payload["lines"],
+            ),
+        ]
