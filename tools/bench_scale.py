@@ -264,6 +264,8 @@ def main(env):
     admin = env.ref("base.user_admin")
     env = env(user=admin, context=dict(env.context, tz="UTC"))
     period = first_open_period(env)
+    # time the runs themselves, not their queueing for the cron
+    env.company.sale_closing_background_lines = 0
     bench = Bench(env)
     print(f"Benchmark of {period.name}: {SMALL:,} then {LINES:,} order lines")
     orders, copies = bench.measure(
