@@ -261,7 +261,7 @@ class SaleClosingCheck(models.Model):
             "partner_id": row["commercial_partner_id"],
             "product_id": row["product_id"],
             "quantity": row["quantity"],
-            "amount": loss,
+            "amount": period.company_id.currency_id.round(loss),
             "name": self.env._(
                 "%(invoice)s, %(product)s: %(qty)s %(uom)s sold to %(partner)s on "
                 "%(date)s at %(price)s net each, under its cost of %(cost)s (the "
@@ -283,7 +283,7 @@ class SaleClosingCheck(models.Model):
         return {
             "key": f"sales_anomaly:new_customer:{partner_id}",
             "partner_id": partner_id,
-            "amount": amount,
+            "amount": period.company_id.currency_id.round(amount),
             "name": self.env._(
                 "%(partner)s is a new customer: first sales of %(amount)s in "
                 "%(period)s, more than 5 times the minimum amount of %(minimum)s.",
@@ -322,7 +322,7 @@ class SaleClosingCheck(models.Model):
         return {
             "key": f"sales_anomaly:{dimension}:{key}",
             field: key,
-            "amount": direction * main.stake,
+            "amount": period.company_id.currency_id.round(direction * main.stake),
             "score": score,
             "name": name,
         }
