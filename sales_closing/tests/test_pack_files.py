@@ -2,21 +2,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The PDF and the workbook of the close pack: attached at the close, read
 back (``pdftotext``, openpyxl) with the hand-worked figures of
-``common_pack`` and the fingerprint; a version per close; a fault while
-rendering leaves the period as it was."""
+``common_pack`` and the fingerprint; a version per close. (A fault while
+rendering: ``test_pack_snapshot``.)"""
 
 import io
 import shutil
 import subprocess
 import tempfile
 from unittest import skipIf
-from unittest.mock import patch
 
 import openpyxl
 
-from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
-from odoo.tools import mute_logger
 
 from .common_pack import PackCommon
 
@@ -167,41 +164,3 @@ class TestPackFiles(PackCommon, HttpCase):
         self.assertEqual(kind, "pdf")
         text = " ".join(pdf_text(content).split())
         self.assertIn("Team East 1000.00 720.00 -280.00 72.00", text)
-
-
-@tagged("post_install", "-at_install")
-class TestPackFault(PackCommon):
-    def test_fault_while_rendering_leaves_the_period_unclosed(self):
-        self._stage(self.period_oct, "invoicing_locked")
-        lock_date = self.company.sale_lock_date
-        Period = type(self.env["sale.closing.period"])
-        with (
-            patch.object(
-                Period,
-                "_render_pack_xlsx",
-                side_effect=UserError("workbook failed"),
-                autospec=True,
-            ),
-            mute_logger("odoo.sql_db"),
-            self.assertRaisesRegex(UserError, "workbook failed"),
-            self.env.cr.savepoint(),
-        ):
-            self._stage(self.period_oct, "closed")
-        self.env.invalidate_all()
-        self.assertEqual(self.period_oct.state, "invoicing_locked")
-        self.assertFalse(self._entries())
-        self.assertFalse(self.period_oct.snapshot_ids)
-        self.assertFalse(
-            self.env["ir.attachment"].search(
-                [("res_model", "=", "sale.closing.snapshot")]
-            )
-        )
-        self.assertEqual(self.company.sale_lock_date, lock_date)
-
-    def test_test_mode_html_is_not_called_a_pdf(self):
-        self._stage(self.period_oct, "closed")
-        attachment = self.period_oct.snapshot_id.pdf_attachment_id
-        self.assertEqual(
-            (attachment.name, attachment.mimetype), ("2026-10-v1.html", "text/html")
-        )
-        self.assertIn(self.period_oct.snapshot_fingerprint, attachment.raw.decode())

@@ -182,19 +182,16 @@ class TestPackSnapshot(PostingCommon):
             ],
         )
 
-    def test_fault_in_the_snapshot_leaves_the_period_unclosed(self):
+    def _assert_close_rolled_back(self, method, message):
+        """Close October with ``method`` of the period failing: nothing of
+        the close may stay."""
         self._stage(self.period_oct, "invoicing_locked")
         lock_date = self.company.sale_lock_date
         Period = type(self.env["sale.closing.period"])
         with (
-            patch.object(
-                Period,
-                "_get_pack_payload",
-                side_effect=UserError("snapshot failed"),
-                autospec=True,
-            ),
+            patch.object(Period, method, side_effect=UserError(message), autospec=True),
             mute_logger("odoo.sql_db"),
-            self.assertRaisesRegex(UserError, "snapshot failed"),
+            self.assertRaisesRegex(UserError, message),
             self.env.cr.savepoint(),
         ):
             self._close()
@@ -208,3 +205,18 @@ class TestPackSnapshot(PostingCommon):
             )
         )
         self.assertEqual(self.company.sale_lock_date, lock_date)
+
+    def test_fault_in_the_snapshot_leaves_the_period_unclosed(self):
+        self._assert_close_rolled_back("_get_pack_payload", "snapshot failed")
+
+    def test_fault_while_rendering_leaves_the_period_unclosed(self):
+        self._assert_close_rolled_back("_render_pack_xlsx", "workbook failed")
+
+    def test_test_mode_html_is_not_called_a_pdf(self):
+        # Odoo renders HTML while it runs tests: the pack says so
+        self._close()
+        attachment = self.period_oct.snapshot_id.pdf_attachment_id
+        self.assertEqual(
+            (attachment.name, attachment.mimetype), ("2026-10-v1.html", "text/html")
+        )
+        self.assertIn(self.period_oct.snapshot_fingerprint, attachment.raw.decode())
