@@ -68,6 +68,7 @@ def running_server(
         "--limit-time-real=120",
         "--http-interface=127.0.0.1",
         f"--http-port={port}",
+        f"--gevent-port={free_port()}",  # never 8072: another Odoo may hold it
         f"--logfile={log}",
     ]
     log.unlink(missing_ok=True)
