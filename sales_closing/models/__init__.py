@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import sale_closing_group_totals
 from . import sale_closing_lock
 from . import sale_closing_period
 from . import sale_closing_period_checks

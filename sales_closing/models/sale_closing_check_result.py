@@ -11,6 +11,7 @@ class SaleClosingCheckResult(models.Model):
 
     _name = "sale.closing.check.result"
     _description = "Sales Closing Check Result"
+    _inherit = ["sale.closing.group.totals"]
     _order = "period_id, sequence, key, id"
     _check_company_auto = True
     _rec_name = "name"
@@ -43,6 +44,10 @@ class SaleClosingCheckResult(models.Model):
     aging_bucket = fields.Char()
     quantity = fields.Float(digits="Product Unit of Measure")
     amount = fields.Monetary(currency_field="company_currency_id")
+    has_amount = fields.Boolean(
+        help="The check gives this problem an amount; the others have none "
+        "(e.g. a delivery not done) and show no amount."
+    )
     waived = fields.Boolean(readonly=True)
     waived_by_id = fields.Many2one(
         comodel_name="res.users", string="Waived By", readonly=True
@@ -118,7 +123,14 @@ class SaleClosingCheckResult(models.Model):
             "aging_bucket",
             "quantity",
             "amount",
+            "has_amount",
         ]
+
+    @api.model
+    def _get_group_total_keys(self):
+        """Amounts add up within one check of one period only (receivables
+        and accruals are different things)."""
+        return {"check_code": ["amount"], "period_id": ["amount"]}
 
     def _waive(self, reason):
         """Waive these problems with ``reason``; note it on their periods."""

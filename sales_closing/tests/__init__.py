@@ -16,3 +16,4 @@ from . import test_posting_close
 from . import test_posting_allowance
 from . import test_posting_rules_validation
 from . import test_stage_seen
+from . import test_honest_figures
