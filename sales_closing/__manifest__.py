@@ -24,6 +24,7 @@
         "views/sale_closing_posting_rule_views.xml",
         "views/sale_closing_entry_line_views.xml",
         "views/res_config_settings_views.xml",
+        "views/account_move_views.xml",
         "wizards/sale_closing_reopen_views.xml",
         "wizards/sale_closing_generate_views.xml",
         "wizards/sale_closing_waive_views.xml",

@@ -17,3 +17,4 @@ from . import test_posting_allowance
 from . import test_posting_rules_validation
 from . import test_stage_seen
 from . import test_honest_figures
+from . import test_entries_view
