@@ -3,7 +3,7 @@
 {
     "name": "Sales Closing",
     "summary": "Sales-side month-end close: staged period locks, exceptions, audit",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "sales_closing authors",
@@ -14,7 +14,9 @@
         "security/sale_closing_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron.xml",
+        "data/mail_activity_type.xml",
         "views/sale_closing_period_views.xml",
+        "views/sale_closing_dashboard_views.xml",
         "views/sale_closing_exception_views.xml",
         "views/sale_closing_log_views.xml",
         "views/sale_closing_late_document_views.xml",
@@ -28,6 +30,7 @@
         "wizards/sale_closing_reopen_views.xml",
         "wizards/sale_closing_generate_views.xml",
         "wizards/sale_closing_waive_views.xml",
+        "wizards/sale_closing_close_views.xml",
         "views/menus.xml",
     ],
     "assets": {

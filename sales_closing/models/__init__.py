@@ -7,6 +7,7 @@ from . import sale_closing_period_checks
 from . import sale_closing_period_entries
 from . import sale_closing_period_lock_date
 from . import sale_closing_period_generation
+from . import sale_closing_period_dashboard
 from . import sale_closing_check
 from . import sale_closing_check_documents
 from . import sale_closing_check_lines

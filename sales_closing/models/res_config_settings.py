@@ -27,3 +27,6 @@ class ResConfigSettings(models.TransientModel):
     sale_closing_check_days = fields.Integer(
         related="company_id.sale_closing_check_days", readonly=False
     )
+    sale_closing_reminder_days = fields.Integer(
+        related="company_id.sale_closing_reminder_days", readonly=False
+    )

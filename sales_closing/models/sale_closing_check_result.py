@@ -99,7 +99,11 @@ class SaleClosingCheckResult(models.Model):
             "res_model": "sale.closing.waive",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_result_ids": self.ids},
+            "context": {
+                "default_result_ids": self.ids,
+                # the close wizard's review step, to come back to
+                "sale_closing_close_id": self.env.context.get("sale_closing_close_id"),
+            },
         }
 
     # === BUSINESS === #

@@ -18,3 +18,5 @@ from . import test_posting_rules_validation
 from . import test_stage_seen
 from . import test_honest_figures
 from . import test_entries_view
+from . import test_close_wizard
+from . import test_dashboard
