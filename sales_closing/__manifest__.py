@@ -31,6 +31,7 @@
         "wizards/sale_closing_generate_views.xml",
         "wizards/sale_closing_waive_views.xml",
         "wizards/sale_closing_close_views.xml",
+        "wizards/sale_closing_review_views.xml",
         "views/menus.xml",
     ],
     "assets": {

@@ -229,7 +229,27 @@ class SaleClosingPeriod(models.Model):
         period.write(
             {"checks_date": fields.Datetime.now(), "checks_user_id": self.env.uid}
         )
+        period._log_checks_run()
         return True
+
+    def _log_checks_run(self):
+        """Say in the chatter who ran the checks and what they found."""
+        self.ensure_one()
+        self.invalidate_recordset()
+        self.message_post(
+            body=self.env._(
+                "Checks run by %(user)s as of %(date)s: %(blocking)s blocking, "
+                "%(warnings)s warning(s), %(info)s info line(s), %(waived)s "
+                "waived; %(lines)s order line(s) reconciled.",
+                user=self.env.user.name,
+                date=self.date_end,
+                blocking=self.blocking_count,
+                warnings=self.warning_count,
+                info=self.info_count,
+                waived=self.waived_count,
+                lines=self.line_count,
+            )
+        )
 
     def _get_check_data(self):
         """Return what the checks share: the period bounds and the figures."""

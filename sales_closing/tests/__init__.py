@@ -20,3 +20,4 @@ from . import test_honest_figures
 from . import test_entries_view
 from . import test_close_wizard
 from . import test_dashboard
+from . import test_review
