@@ -8,6 +8,8 @@ import datetime
 
 from odoo import api, fields, models
 
+from ..lib import periods as periods_lib
+
 
 class SaleClosingPeriod(models.Model):
     _inherit = "sale.closing.period"  # pylint: disable=consider-merging-classes-inherited
@@ -31,7 +33,20 @@ class SaleClosingPeriod(models.Model):
         search="_search_has_blocking",
     )
 
+    can_reopen = fields.Boolean(
+        compute="_compute_can_reopen",
+        help="The period is past Open and the next period is Open (or none).",
+    )
+
     # === COMPUTES === #
+    @api.depends("state", "company_id", "date_end")
+    def _compute_can_reopen(self):
+        # not stored: read afresh with the next period's stage each time
+        for period in self:
+            period.can_reopen = not periods_lib.reopen_refusal(
+                period.state, period.next_period_id.state or None
+            )
+
     @api.depends("date_end", "state", "company_id")
     def _compute_days_since_end(self):
         for period in self:

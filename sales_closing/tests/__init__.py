@@ -21,3 +21,4 @@ from . import test_entries_view
 from . import test_close_wizard
 from . import test_dashboard
 from . import test_review
+from . import test_configuration
