@@ -17,9 +17,7 @@ class TestCloseWizard(PostingCommon):
     def setUpClass(cls):
         super().setUpClass()
         # 10 x 30 delivered Oct 5, 4 invoiced Oct 6: 180.00 to accrue
-        cls.order = cls._sell(cls, "2026-10-02", [(cls.product_delivery, 10, 30.0)])
-        cls._deliver(cls.order, 10, "2026-10-05")
-        cls._invoice_qty(cls, cls.order, "2026-10-06", {cls.product_delivery: 4})
+        cls.order, _invoice = cls._accrued_order()
         # a draft invoice of 2 x 100 dated Oct 20: blocking
         drafted = cls._sell(cls, "2026-10-03", [(cls.product, 2, 100.0)])
         cls.draft = cls._invoice_qty(cls, drafted, "2026-10-20", post=False)

@@ -18,9 +18,7 @@ class TestConfiguration(PostingCommon):
     def setUpClass(cls):
         super().setUpClass()
         # 10 x 30 delivered Oct 5, 4 invoiced Oct 6: 180.00 accrued
-        cls.order = cls._sell(cls, "2026-10-02", [(cls.product_delivery, 10, 30.0)])
-        cls._deliver(cls.order, 10, "2026-10-05")
-        cls._invoice_qty(cls, cls.order, "2026-10-06", {cls.product_delivery: 4})
+        cls.order, _invoice = cls._accrued_order()
         cls.rule = cls._rule()
 
     def test_rule_account_change_is_tracked(self):

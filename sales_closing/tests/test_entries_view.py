@@ -20,11 +20,7 @@ class TestEntriesView(PostingCommon):
         super().setUpClass()
         # 10 x 30 delivered on Oct 5, 4 invoiced on Oct 6: 6 x 30 = 180.00
         # accrued at Oct 31, reversed on Nov 1
-        cls.order = cls._sell(cls, "2026-10-02", [(cls.product_delivery, 10, 30.0)])
-        cls._deliver(cls.order, 10, "2026-10-05")
-        cls.invoice = cls._invoice_qty(
-            cls, cls.order, "2026-10-06", {cls.product_delivery: 4}
-        )
+        cls.order, cls.invoice = cls._accrued_order()
         cls.rule = cls._rule()
 
     def test_entries_open_as_journal_entries_with_their_reversal(self):
