@@ -4,6 +4,7 @@
 lines and the results (keeping waivers), summarise them, and the nightly run."""
 
 import datetime
+import re
 
 from markupsafe import Markup, escape
 
@@ -277,8 +278,9 @@ class SaleClosingPeriod(models.Model):
                     sequence=check.sequence,
                     has_amount="amount" in values,
                     # one space between words, whatever a document's display
-                    # name ends with ("Draft Invoice " has no number yet)
-                    name=" ".join(values["name"].split()),
+                    # name ends with ("Draft Invoice " has no number yet);
+                    # the no-break spaces of amounts stay
+                    name=re.sub(r"[ \t\n]+", " ", values["name"]).strip(),
                 )
                 results.append(values)
         return results

@@ -16,12 +16,10 @@ class SaleClosingPeriod(models.Model):
 
     # === FIELDS === #
     days_since_end = fields.Integer(
-        string="Days Since End",
         compute="_compute_days_since_end",
         help="Days since the period's last day (negative: days until it ends).",
     )
     close_overdue = fields.Boolean(
-        string="Close Overdue",
         compute="_compute_days_since_end",
         search="_search_close_overdue",
         help="The period ended more than the company's reminder delay ago "
