@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import sale_closing_bulk
+from . import sale_closing_group_totals
 from . import sale_closing_lock
 from . import sale_closing_period
 from . import sale_closing_period_guard
@@ -9,6 +10,7 @@ from . import sale_closing_period_entries
 from . import sale_closing_period_lock_date
 from . import sale_closing_period_generation
 from . import sale_closing_period_jobs
+from . import sale_closing_period_dashboard
 from . import sale_closing_check
 from . import sale_closing_check_documents
 from . import sale_closing_check_lines

@@ -60,6 +60,13 @@ class AccountMove(models.Model):
         "was still waiting, cancelled).",
     )
 
+    # === COMPUTES === #
+    def _compute_show_reset_to_draft_button(self):
+        # account_move.py refuses it on a period-end entry: do not offer it
+        res = super()._compute_show_reset_to_draft_button()
+        self.filtered("sale_closing_period_id").show_reset_to_draft_button = False
+        return res
+
     def init(self):
         res = super().init()
         # One live period-end entry per period and rule, whatever happens.

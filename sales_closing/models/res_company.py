@@ -95,6 +95,12 @@ class ResCompany(models.Model):
         "the result in the period's chatter) for periods with at least this "
         "many order lines; 0 runs them always at once.",
     )
+    sale_closing_reminder_days = fields.Integer(
+        string="Remind to Close After (Days)",
+        default=5,
+        help="When a period ended this many days ago and is not closed, every "
+        "closing manager gets a to-do on it, and the dashboard shows it overdue.",
+    )
     # Technical: the last day of the latest period holding orders and
     # deliveries (resp. invoices and payments). Dates after them are never
     # locked by sales_closing, so the ORM hooks skip their search there.

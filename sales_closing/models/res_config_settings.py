@@ -39,3 +39,6 @@ class ResConfigSettings(models.TransientModel):
     sale_closing_background_lines = fields.Integer(
         related="company_id.sale_closing_background_lines", readonly=False
     )
+    sale_closing_reminder_days = fields.Integer(
+        related="company_id.sale_closing_reminder_days", readonly=False
+    )

@@ -1,5 +1,7 @@
 # Copyright 2026 The sales_closing authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -11,6 +13,7 @@ class SaleClosingCheckResult(models.Model):
 
     _name = "sale.closing.check.result"
     _description = "Sales Closing Check Result"
+    _inherit = ["sale.closing.group.totals"]
     _order = "period_id, sequence, key, id"
     _check_company_auto = True
     _rec_name = "name"
@@ -54,12 +57,31 @@ class SaleClosingCheckResult(models.Model):
     )
     quantity = fields.Float(digits="Product Unit of Measure")
     amount = fields.Monetary(currency_field="company_currency_id")
+    has_amount = fields.Boolean(
+        help="The check gives this problem an amount; the others have none "
+        "(e.g. a delivery not done) and show no amount."
+    )
     waived = fields.Boolean(readonly=True)
     waived_by_id = fields.Many2one(
         comodel_name="res.users", string="Waived By", readonly=True
     )
     waived_date = fields.Datetime(string="Waived On", readonly=True)
     waive_reason = fields.Text(string="Waiver Reason", readonly=True)
+    reviewed = fields.Boolean(
+        readonly=True,
+        help="Someone looked at this warning and noted why it may stay.",
+    )
+    reviewed_by_id = fields.Many2one(
+        comodel_name="res.users", string="Reviewed By", readonly=True
+    )
+    reviewed_date = fields.Datetime(string="Reviewed On", readonly=True)
+    review_note = fields.Text(readonly=True)
+    assigned_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Assigned To",
+        readonly=True,
+        help="Who was asked to look at this problem (a to-do on the period).",
+    )
 
     # === ACTIONS === #
     def action_open_documents(self):
@@ -86,11 +108,43 @@ class SaleClosingCheckResult(models.Model):
         raise UserError(self.env._("This problem is not about a single document."))
 
     def action_waive(self):
+        """Open the waiver of these blocking problems (one reason for all)."""
         self.period_id._check_manager()
+        if self.filtered(lambda r: r.severity != "blocking"):
+            raise UserError(
+                self.env._(
+                    "Only blocking problems are waived: mark warnings and "
+                    "information lines reviewed instead."
+                )
+            )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Waive Problems"),
             "res_model": "sale.closing.waive",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_result_ids": self.ids,
+                # the close wizard's review step, to come back to
+                "sale_closing_close_id": self.env.context.get("sale_closing_close_id"),
+            },
+        }
+
+    def action_review(self):
+        """Open the review of these warnings: mark them reviewed with a note,
+        or assign them to someone."""
+        self.period_id._check_manager()
+        if self.filtered(lambda r: r.severity == "blocking"):
+            raise UserError(
+                self.env._(
+                    "Blocking problems are resolved or waived, not reviewed: "
+                    "leave them out of the selection."
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Review Problems"),
+            "res_model": "sale.closing.review",
             "view_mode": "form",
             "target": "new",
             "context": {"default_result_ids": self.ids},
@@ -121,7 +175,66 @@ class SaleClosingCheckResult(models.Model):
             "score",
             "quantity",
             "amount",
+            "has_amount",
         ]
+
+    @api.model
+    def _get_group_total_keys(self):
+        """Amounts add up within one check of one period only (receivables
+        and accruals are different things)."""
+        return {"check_code": ["amount"], "period_id": ["amount"]}
+
+    def _review(self, note):
+        """Mark these problems reviewed with ``note``; say so on their
+        periods."""
+        note = (note or "").strip()
+        if not note:
+            raise UserError(self.env._("Say what the review found."))
+        self.period_id._check_manager()
+        self.sudo().write(
+            {
+                "reviewed": True,
+                "reviewed_by_id": self.env.user.id,
+                "reviewed_date": fields.Datetime.now(),
+                "review_note": note,
+            }
+        )
+        for period, results in self.grouped("period_id").items():
+            period.message_post(
+                body=self.env._(
+                    "%(user)s reviewed %(count)s problem(s): %(problems)s. "
+                    "Note: %(note)s",
+                    user=self.env.user.name,
+                    count=len(results),
+                    problems="; ".join(results.mapped("name")),
+                    note=note,
+                )
+            )
+        return True
+
+    def _assign(self, user, note=None):
+        """Ask ``user`` to look at these problems: a to-do on each period
+        listing them."""
+        self.period_id._check_manager()
+        self.sudo().write({"assigned_user_id": user.id})
+        for period, results in self.grouped("period_id").items():
+            period.activity_schedule(
+                act_type_xmlid="sales_closing.mail_activity_review_problem",
+                user_id=user.id,
+                summary=self.env._(
+                    "Review %(count)s problem(s) of %(period)s",
+                    count=len(results),
+                    period=period.name,
+                ),
+                note=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    note or "",
+                    Markup("").join(
+                        Markup("<li>%s</li>") % name for name in results.mapped("name")
+                    ),
+                ),
+            )
+        return True
 
     def _waive(self, reason):
         """Waive these problems with ``reason``; note it on their periods."""

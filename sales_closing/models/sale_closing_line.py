@@ -7,7 +7,24 @@ How the figures of a line are computed as of a period end is in
 ``sale_closing_line_queries.py``.
 """
 
-from odoo import fields, models
+from odoo import api, fields, models
+
+QTY_FIELDS = [
+    "qty_ordered",
+    "qty_delivered",
+    "qty_invoiced",
+    "qty_difference",
+    "qty_returned",
+    "qty_draft_invoiced",
+]
+AMOUNT_FIELDS = [
+    "amount_ordered",
+    "amount_delivered",
+    "amount_invoiced",
+    "amount_paid",
+    "amount_difference",
+]
+COMPANY_AMOUNT_FIELDS = [f"{name}_company" for name in AMOUNT_FIELDS]
 
 
 class SaleClosingLine(models.Model):
@@ -20,6 +37,7 @@ class SaleClosingLine(models.Model):
 
     _name = "sale.closing.line"
     _description = "Sales Closing Reconciliation Line"
+    _inherit = ["sale.closing.group.totals"]
     _order = "period_id, order_id, sale_line_id"
     _check_company_auto = True
 
@@ -102,6 +120,18 @@ class SaleClosingLine(models.Model):
         digits=0,
         help="Company currency units per order currency unit at the period end.",
     )
+
+    # === BUSINESS METHODS === #
+    @api.model
+    def _get_group_total_keys(self):
+        """Quantities add up within one unit, order-currency amounts within
+        one currency, and nothing adds up across periods (an order line is
+        in every period it matters to)."""
+        return {
+            "product_uom_id": QTY_FIELDS,
+            "currency_id": AMOUNT_FIELDS,
+            "period_id": QTY_FIELDS + AMOUNT_FIELDS + COMPANY_AMOUNT_FIELDS,
+        }
 
     # === ACTIONS === #
     def action_open_sale_line(self):

@@ -56,7 +56,7 @@ class SaleClosingPeriod(models.Model):
         readonly=True,
         copy=False,
         index=True,
-        tracking=True,
+        # not tracked: each stage change posts its own line, with who and why
         group_expand="_group_expand_states",
     )
     previous_period_id = fields.Many2one(

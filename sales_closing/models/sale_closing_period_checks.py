@@ -4,6 +4,7 @@
 lines and the results (keeping waivers), summarise them, and the nightly run."""
 
 import datetime
+import re
 
 from markupsafe import Markup, escape
 
@@ -35,24 +36,54 @@ class SaleClosingPeriod(models.Model):
         compute="_compute_check_summary",
         help="Blocking problems found by the last run and not waived.",
     )
+    warning_count = fields.Integer(
+        string="Warnings",
+        compute="_compute_check_summary",
+        help="Warnings found by the last run: they do not keep the period "
+        "from closing.",
+    )
+    info_count = fields.Integer(
+        string="Info Lines",
+        compute="_compute_check_summary",
+        help="Information lines of the last run (e.g. receivables by aging "
+        "bucket): not problems.",
+    )
+    waived_count = fields.Integer(
+        string="Waived Problems",
+        compute="_compute_check_summary",
+        help="Problems found by the last run and waived with a reason.",
+    )
     result_count = fields.Integer(compute="_compute_check_summary")
     line_count = fields.Integer(compute="_compute_check_summary")
     check_summary = fields.Html(compute="_compute_check_summary", sanitize=False)
 
     # === COMPUTES === #
-    @api.depends("result_ids.severity", "result_ids.waived", "result_ids.amount")
+    @api.depends(
+        "result_ids.severity",
+        "result_ids.waived",
+        "result_ids.amount",
+        "result_ids.has_amount",
+    )
     def _compute_check_summary(self):
         Result = self.env["sale.closing.check.result"]
         Line = self.env["sale.closing.line"]
         summary = {}
-        for period, code, severity, waived, count, amount in Result._read_group(
+        for (
+            period,
+            code,
+            severity,
+            waived,
+            count,
+            amount,
+            has_amount,
+        ) in Result._read_group(
             [("period_id", "in", self.ids)],
             ["period_id", "check_code", "severity", "waived"],
-            ["__count", "amount:sum"],
+            ["__count", "amount:sum", "has_amount:bool_or"],
             order="period_id, check_code, severity, waived",
         ):
             summary.setdefault(period.id, []).append(
-                (code, severity, waived, count, amount)
+                (code, severity, waived, count, has_amount and amount)
             )
         line_counts = dict(
             Line._read_group(
@@ -61,24 +92,46 @@ class SaleClosingPeriod(models.Model):
         )
         for period in self:
             rows = summary.get(period.id, [])
+            counts = period._get_problem_counts(rows)
             period.result_count = sum(row[3] for row in rows)
-            period.blocking_count = sum(
-                row[3] for row in rows if row[1] == "blocking" and not row[2]
-            )
+            period.blocking_count = counts["blocking"]
+            period.warning_count = counts["warning"]
+            period.info_count = counts["info"]
+            period.waived_count = counts["waived"]
             period.line_count = line_counts.get(period, 0)
             period.check_summary = (
                 rows and period._get_check_summary_html(rows) or False
             )
 
-    def _get_check_summary_html(self, rows):
-        """Return the summary table of the checks tab.
+    @api.model
+    def _get_problem_counts(self, rows):
+        """Return ``{'blocking', 'warning', 'info', 'waived': count}`` from
+        ``(check code, severity, waived, count, amount)`` rows: a waived
+        problem counts as waived only, whatever its severity."""
+        counts = dict.fromkeys(("blocking", "warning", "info", "waived"), 0)
+        for _code, severity, waived, count, _amount in rows:
+            counts["waived" if waived else severity] += count
+        return counts
 
-        :param rows: ``(check code, severity, waived, count, amount)`` tuples
+    def _get_check_summary_html(self, rows):
+        """Return the summary table of the checks tab: one row per check,
+        severity and status, with the problems' amount in company currency
+        (blank for the checks that give no amount).
+
+        :param rows: ``(check code, severity, waived, count, amount or
+            False)`` tuples
         """
         self.ensure_one()
         Result = self.env["sale.closing.check.result"]
         checks = dict(Result._fields["check_code"]._description_selection(self.env))
         severities = dict(Result._fields["severity"]._description_selection(self.env))
+        currency = self.company_id.currency_id
+        statuses = {
+            "blocking": self.env._("To resolve or waive"),
+            "warning": self.env._("To review"),
+            "info": self.env._("For information"),
+            "waived": self.env._("Waived"),
+        }
         body = Markup("").join(
             Markup(
                 "<tr><td>%s</td><td>%s</td><td>%s</td>"
@@ -87,9 +140,9 @@ class SaleClosingPeriod(models.Model):
             % (
                 checks.get(code, code),
                 severities.get(severity, severity),
-                self.env._("Waived") if waived else "",
+                statuses["waived" if waived else severity],
                 count,
-                format_amount(self.env, amount or 0.0, self.company_id.currency_id),
+                "" if amount is False else format_amount(self.env, amount, currency),
             )
             for code, severity, waived, count, amount in sorted(
                 rows,
@@ -100,14 +153,15 @@ class SaleClosingPeriod(models.Model):
             )
         )
         return Markup(
-            "<table class='table table-sm'><thead><tr><th>%s</th><th>%s</th>"
-            "<th></th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
-            "</tr></thead><tbody>%s</tbody></table>"
+            "<table class='table table-sm o_sale_closing_check_summary'><thead><tr>"
+            "<th>%s</th><th>%s</th><th>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
         ) % (
             escape(self.env._("Check")),
             escape(self.env._("Severity")),
+            escape(self.env._("Status")),
             escape(self.env._("Problems")),
-            escape(self.env._("Amount")),
+            escape(self.env._("Amount (%(currency)s)", currency=currency.name)),
             body,
         )
 
@@ -124,6 +178,11 @@ class SaleClosingPeriod(models.Model):
         )
         action["domain"] = [("period_id", "=", self.id)]
         action["context"] = {"search_default_group_check": 1}
+        # the smart buttons open one kind: blocking, warning or waived
+        kind = self.env.context.get("sale_closing_results")
+        if kind in ("blocking", "warning", "waived"):
+            action["context"][f"search_default_{kind}"] = 1
+        action["display_name"] = self.env._("Problems of %(period)s", period=self.name)
         return action
 
     def action_view_lines(self):
@@ -132,8 +191,11 @@ class SaleClosingPeriod(models.Model):
             "sales_closing.sale_closing_line_action"
         )
         action["domain"] = [("period_id", "=", self.id)]
+        action["context"] = {}
         action["display_name"] = self.env._(
-            "Reconciliation at %(date)s", date=self.date_end
+            "Reconciliation of %(period)s at %(date)s",
+            period=self.name,
+            date=self.date_end,
         )
         return action
 
@@ -165,7 +227,27 @@ class SaleClosingPeriod(models.Model):
         period.write(
             {"checks_date": fields.Datetime.now(), "checks_user_id": self.env.uid}
         )
+        period._log_checks_run()
         return True
+
+    def _log_checks_run(self):
+        """Say in the chatter who ran the checks and what they found."""
+        self.ensure_one()
+        self.invalidate_recordset()
+        self.message_post(
+            body=self.env._(
+                "Checks run by %(user)s as of %(date)s: %(blocking)s blocking, "
+                "%(warnings)s warning(s), %(info)s info line(s), %(waived)s "
+                "waived; %(lines)s order line(s) reconciled.",
+                user=self.env.user.name,
+                date=self.date_end,
+                blocking=self.blocking_count,
+                warnings=self.warning_count,
+                info=self.info_count,
+                waived=self.waived_count,
+                lines=self.line_count,
+            )
+        )
 
     def _get_check_data(self):
         """Return what the checks share: the period bounds and the figures."""
@@ -191,6 +273,11 @@ class SaleClosingPeriod(models.Model):
                     check_code=check.code,
                     severity=values.get("severity") or check.severity,
                     sequence=check.sequence,
+                    has_amount="amount" in values,
+                    # one space between words, whatever a document's display
+                    # name ends with ("Draft Invoice " has no number yet);
+                    # the no-break spaces of amounts stay
+                    name=re.sub(r"[ \t\n]+", " ", values["name"]).strip(),
                 )
                 results.append(values)
         return results

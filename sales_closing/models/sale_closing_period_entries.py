@@ -89,7 +89,7 @@ class SaleClosingPeriod(models.Model):
                 format_amount(self.env, debit, currency),
                 format_amount(self.env, credit, currency),
                 skipped[0],
-                ", ".join(Move.browse(sorted(move_ids)).mapped("name")),
+                self._get_move_links(Move.browse(sorted(move_ids))),
             )
         return Markup(
             "<table class='table table-sm'><thead><tr><th>%s</th>"
@@ -117,15 +117,29 @@ class SaleClosingPeriod(models.Model):
         return action
 
     def action_view_entries(self):
+        """Open the period-end entries of the period as journal entries,
+        each next to the reversal that undoes it."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Journal Entries of %(period)s", period=self.name),
-            "res_model": "account.move",
-            "view_mode": "list,form",
-            "domain": [("sale_closing_period_id", "=", self.id)],
-            "context": {"create": False},
-        }
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_closing.sale_closing_move_action"
+        )
+        action["domain"] = [("sale_closing_period_id", "=", self.id)]
+        action["display_name"] = self.env._(
+            "Journal Entries of %(period)s", period=self.name
+        )
+        return action
+
+    def action_view_entry_move_lines(self):
+        """Open the journal items of the period-end entries of the period."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_closing.sale_closing_move_line_action"
+        )
+        action["domain"] = [("move_id.sale_closing_period_id", "=", self.id)]
+        action["display_name"] = self.env._(
+            "Journal Items of %(period)s", period=self.name
+        )
+        return action
 
     # === PERIOD-END ENTRIES === #
     def _store_entry_lines(self):
@@ -174,6 +188,18 @@ class SaleClosingPeriod(models.Model):
                 )
                 vals_list += rule._prepare_entry_lines(self, items, receivables)
         return vals_list
+
+    @api.model
+    def _get_move_links(self, moves):
+        """Return the numbers of ``moves`` as links (empty markup when there
+        is none), for the entries tab and the chatter. They open the entry in
+        the period-end entry form, which closing managers who are not
+        accountants may read too."""
+        return Markup(", ").join(
+            Markup('<a href="/odoo/action-%s/%s">%s</a>')
+            % ("sales_closing.sale_closing_move_action", move.id, move.name)
+            for move in moves
+        )
 
     def _get_reversal_date(self):
         """Return the first day of the next period (the day after this one
@@ -320,7 +346,7 @@ class SaleClosingPeriod(models.Model):
         if not reversals:
             waiting = self.env._("none")
         elif reversals[0].state == "posted":
-            waiting = ", ".join(reversals.mapped("name"))
+            waiting = self._get_move_links(reversals)
         else:
             waiting = self.env._(
                 "%(count)s, waiting for their date", count=len(reversals)
@@ -329,7 +355,7 @@ class SaleClosingPeriod(models.Model):
             body=self.env._(
                 "Period-end entries posted: %(moves)s. Reversals on %(date)s: "
                 "%(reversals)s.",
-                moves=", ".join(moves.mapped("name")),
+                moves=self._get_move_links(moves),
                 date=reversal_date,
                 reversals=waiting,
             )
@@ -379,8 +405,8 @@ class SaleClosingPeriod(models.Model):
             body=self.env._(
                 "Period-end entries reversed on reopening: %(moves)s (by "
                 "%(cancels)s); waiting reversals cancelled: %(waiting)s.",
-                moves=", ".join(posted.mapped("name")) or self.env._("none"),
-                cancels=", ".join(cancels.mapped("name")) or self.env._("none"),
+                moves=self._get_move_links(posted) or self.env._("none"),
+                cancels=self._get_move_links(cancels) or self.env._("none"),
                 waiting=len(waiting),
             )
         )

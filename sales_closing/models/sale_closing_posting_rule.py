@@ -34,14 +34,14 @@ class SaleClosingPostingRule(models.Model):
 
     _name = "sale.closing.posting.rule"
     _description = "Sales Closing Posting Rule"
-    _inherit = ["analytic.mixin"]
+    _inherit = ["analytic.mixin", "mail.thread"]
     _order = "company_id, sequence, id"
     _check_company_auto = True
 
     # === FIELDS === #
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(
         comodel_name="res.company",
         required=True,
@@ -50,9 +50,14 @@ class SaleClosingPostingRule(models.Model):
     )
     company_currency_id = fields.Many2one(related="company_id.currency_id")
     rule_type = fields.Selection(
-        selection=RULE_TYPES, string="Type", required=True, default="accrued"
+        tracking=True,
+        selection=RULE_TYPES,
+        string="Type",
+        required=True,
+        default="accrued",
     )
     journal_id = fields.Many2one(
+        tracking=True,
         comodel_name="account.journal",
         required=True,
         check_company=True,
@@ -60,6 +65,7 @@ class SaleClosingPostingRule(models.Model):
         help="A Miscellaneous (general) journal of the company.",
     )
     account_id = fields.Many2one(
+        tracking=True,
         comodel_name="account.account",
         string="Balance Sheet Account",
         required=True,
@@ -68,6 +74,7 @@ class SaleClosingPostingRule(models.Model):
         "allowance for doubtful accounts (contra-asset).",
     )
     pnl_account_id = fields.Many2one(
+        tracking=True,
         comodel_name="account.account",
         string="Profit and Loss Account",
         check_company=True,
@@ -76,11 +83,13 @@ class SaleClosingPostingRule(models.Model):
         "Allowance: the bad-debt expense account (required).",
     )
     sale_line_domain = fields.Char(
+        tracking=True,
         string="Order Lines in Scope",
         default="[]",
         help="Revenue rules: the order lines this rule posts (empty: all).",
     )
     partner_domain = fields.Char(
+        tracking=True,
         string="Customers in Scope",
         default="[]",
         help="Allowance: the customers this rule provides for (empty: all).",
@@ -94,12 +103,14 @@ class SaleClosingPostingRule(models.Model):
         "period-end rate). Unticked: lines in company currency only.",
     )
     label = fields.Char(
+        tracking=True,
         default="{rule} {period}",
         required=True,
         help="Label of each entry line. Placeholders: {rule}, {period}, {date}, "
         "{account}, {partner}, {currency}.",
     )
     analytic_mode = fields.Selection(
+        tracking=True,
         selection=[
             ("line", "From the order line"),
             ("fixed", "Fixed distribution"),
@@ -110,6 +121,7 @@ class SaleClosingPostingRule(models.Model):
         required=True,
     )
     threshold = fields.Monetary(
+        tracking=True,
         string="Minimum Amount",
         currency_field="company_currency_id",
         help="Sources (order lines; customers for the allowance) whose amount "
@@ -127,16 +139,21 @@ class SaleClosingPostingRule(models.Model):
         precompute=True,
     )
     aging_buckets = fields.Char(
+        tracking=True,
         default="30,60,90",
         help="Allowance: upper limits, in days overdue, of the aging buckets.",
     )
     aging_percentages = fields.Char(
+        tracking=True,
         string="Percentages",
         default="0,5,20,50,100",
         help="Allowance: one percentage per bucket, not yet due first, "
         "then each bucket, then over the last limit.",
     )
     bucket_summary = fields.Char(compute="_compute_bucket_summary")
+    entry_count = fields.Integer(
+        string="Posted Entries", compute="_compute_entry_count"
+    )
 
     # === COMPUTES === #
     @api.depends("rule_type")
@@ -149,6 +166,19 @@ class SaleClosingPostingRule(models.Model):
                 rule.reversal = (
                     "none" if rule.rule_type == "allowance" else "next_period"
                 )
+
+    def _compute_entry_count(self):
+        counts = dict(
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [("sale_closing_rule_id", "in", self.ids)],
+                ["sale_closing_rule_id"],
+                ["__count"],
+            )
+        )
+        for rule in self:
+            rule.entry_count = counts.get(rule, 0)
 
     @api.depends("rule_type", "aging_buckets", "aging_percentages")
     def _compute_bucket_summary(self):
@@ -166,6 +196,19 @@ class SaleClosingPostingRule(models.Model):
             rule.bucket_summary = ", ".join(
                 f"{label}: {rate:g}%" for label, rate in zip(labels, rates, strict=True)
             )
+
+    # === ACTIONS === #
+    def action_view_entries(self):
+        """Open the entries this rule posted (and their reversals)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_closing.sale_closing_move_action"
+        )
+        action["domain"] = [("sale_closing_rule_id", "=", self.id)]
+        action["display_name"] = self.env._(
+            "Entries Posted by %(rule)s", rule=self.display_name
+        )
+        return action
 
     # === CONSTRAINTS === #
     @api.constrains("journal_id", "company_id")

@@ -24,3 +24,9 @@ from . import test_pack_snapshot
 from . import test_pack_summary
 from . import test_pack_files
 from . import test_pack_drift
+from . import test_honest_figures
+from . import test_entries_view
+from . import test_close_wizard
+from . import test_dashboard
+from . import test_review
+from . import test_configuration

@@ -65,6 +65,18 @@ class PostingCommon(FiguresCommon):
             defaults["pnl_account_id"] = cls.bad_debt.id
         return cls.env["sale.closing.posting.rule"].create({**defaults, **vals})
 
+    @classmethod
+    def _accrued_order(cls):
+        """10 x 30 delivered on Oct 5, 4 invoiced on Oct 6 (posted, 120.00):
+        6 x 30 = 180.00 delivered and not invoiced at Oct 31.
+
+        :return: the order and its invoice
+        """
+        order = cls._sell(cls, "2026-10-02", [(cls.product_delivery, 10, 30.0)])
+        cls._deliver(order, 10, "2026-10-05")
+        invoice = cls._invoice_qty(cls, order, "2026-10-06", {cls.product_delivery: 4})
+        return order, invoice
+
     def _close(self, period=None):
         self._stage(period or self.period_oct, "closed")
 

@@ -58,3 +58,26 @@ class TestUi(HttpCase):
         )
         self.assertEqual(period.blocking_count, 1)
         self.assertEqual(period.result_ids.invoice_id, invoice)
+
+    def test_guided_close_tour(self):
+        """In a real browser, a manager walks the close wizard to Closed."""
+        admin = self.env.ref("base.user_admin")
+        period = self.env["sale.closing.period"].create(
+            {
+                "name": "2020-03",
+                "company_id": admin.company_id.id,
+                "date_start": "2020-03-01",
+                "date_end": "2020-03-31",
+            }
+        )
+        self.start_tour(
+            "/odoo/action-sales_closing.sale_closing_period_action",
+            "sales_closing_guided_close",
+            login="admin",
+        )
+        self.assertEqual(period.state, "closed")
+        bodies = " ".join(period.message_ids.mapped("body"))
+        self.assertIn(
+            "Checks run by Administrator as of 2020-03-31: 0 blocking", bodies
+        )
+        self.assertIn("Advanced from Invoicing Locked to Closed", bodies)

@@ -17,4 +17,10 @@ class SaleClosingWaive(models.TransientModel):
     def action_waive(self):
         self.ensure_one()
         self.result_ids._waive(self.reason)
+        # opened from the close wizard: back to its review step
+        close = self.env["sale.closing.close"].browse(
+            self.env.context.get("sale_closing_close_id")
+        )
+        if close.exists():
+            return close._go("review")
         return {"type": "ir.actions.act_window_close"}

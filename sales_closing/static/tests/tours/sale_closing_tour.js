@@ -83,3 +83,70 @@ registry.category("web_tour.tours").add("sales_closing_run_checks", {
         },
     ],
 });
+
+// A Closing Manager walks the guided close of a month from the period form:
+// run the checks, review, preview the entries, lock sales, lock invoicing,
+// close; each step in the same window.
+registry.category("web_tour.tours").add("sales_closing_guided_close", {
+    url: "/odoo/action-sales_closing.sale_closing_period_action",
+    steps: () => [
+        {
+            content: "Open the period",
+            trigger: ".o_list_view .o_data_row td[name='name']:contains('2020-03')",
+            run: "click",
+        },
+        {
+            content: "Start the guided close",
+            trigger: ".o_form_view .o_statusbar_buttons button:contains('Guided Close')",
+            run: "click",
+        },
+        {
+            content: "The first step says what it does",
+            trigger: ".modal div[name='todo']:contains('Nothing is locked or posted')",
+        },
+        {
+            content: "Run the checks",
+            trigger: ".modal-footer button:contains('Run the Checks')",
+            run: "click",
+        },
+        {
+            content: "Review step",
+            trigger:
+                ".modal .o_statusbar_status button.o_arrow_button_current:contains('Review the Problems')",
+        },
+        {
+            content: "Next: the entries",
+            trigger: ".modal-footer button:contains('Next')",
+            run: "click",
+        },
+        {
+            content: "Entries step",
+            trigger:
+                ".modal .o_statusbar_status button.o_arrow_button_current:contains('Preview the Entries')",
+        },
+        {
+            content: "Next: lock sales",
+            trigger: ".modal-footer button:contains('Next')",
+            run: "click",
+        },
+        {
+            content: "Lock sales",
+            trigger: ".modal-footer button:contains('Lock Sales')",
+            run: "click",
+        },
+        {
+            content: "Lock invoicing",
+            trigger: ".modal-footer button:contains('Lock Invoicing')",
+            run: "click",
+        },
+        {
+            content: "Close the period",
+            trigger: ".modal-footer button:contains('Close Period')",
+            run: "click",
+        },
+        {
+            content: "The last step says the period is closed",
+            trigger: ".modal div[name='todo']:contains('2020-03 is closed.')",
+        },
+    ],
+});
