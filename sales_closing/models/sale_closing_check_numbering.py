@@ -31,6 +31,45 @@ from odoo.tools import SQL
 MAX_LISTED = 20
 
 
+#: the numbers of the sequences used in a period, each with its neighbours
+#: (window functions over the prefix, ordered by number)
+NUMBERING_QUERY = """
+            WITH sequences AS (
+                SELECT DISTINCT m.sequence_prefix
+                  FROM account_move m
+                  JOIN account_journal j ON j.id = m.journal_id
+                 WHERE %(numbered)s
+                   AND m.state IN ('posted', 'cancel')
+                   AND m.date BETWEEN %(start)s AND %(end)s
+            ), numbers AS (
+                SELECT m.id, m.name, m.journal_id, m.state, m.date,
+                       m.sequence_prefix, m.sequence_number,
+                       COALESCE(m.invoice_date, m.date) AS invoice_date,
+                       LAG(m.sequence_number) OVER seq AS previous_number,
+                       LAG(m.name) OVER seq AS previous_name,
+                       MAX(COALESCE(m.invoice_date, m.date)::text || '|' || m.name)
+                           OVER lower_numbers AS latest_before,
+                       COUNT(*) OVER same_name AS name_count,
+                       ARRAY_AGG(m.id) OVER same_name AS same_name_ids
+                  FROM account_move m
+                  JOIN account_journal j ON j.id = m.journal_id
+                  JOIN sequences s ON s.sequence_prefix = m.sequence_prefix
+                 WHERE %(numbered)s
+                WINDOW seq AS (
+                    PARTITION BY m.sequence_prefix
+                    ORDER BY m.sequence_number, m.id
+                ), lower_numbers AS (
+                    PARTITION BY m.sequence_prefix ORDER BY m.sequence_number
+                    RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                ), same_name AS (PARTITION BY m.name)
+            )
+            SELECT * FROM numbers
+             WHERE state IN ('posted', 'cancel')
+               AND date BETWEEN %(start)s AND %(end)s
+          ORDER BY sequence_prefix, sequence_number, id
+"""
+
+
 class SaleClosingCheck(models.Model):
     # one model, extended by concern from several files of this module
     _inherit = "sale.closing.check"  # pylint: disable=consider-merging-classes-inherited
@@ -93,41 +132,7 @@ class SaleClosingCheck(models.Model):
         )
         self.env.cr.execute(
             SQL(
-                """
-            WITH sequences AS (
-                SELECT DISTINCT m.sequence_prefix
-                  FROM account_move m
-                  JOIN account_journal j ON j.id = m.journal_id
-                 WHERE %(numbered)s
-                   AND m.state IN ('posted', 'cancel')
-                   AND m.date BETWEEN %(start)s AND %(end)s
-            ), numbers AS (
-                SELECT m.id, m.name, m.journal_id, m.state, m.date,
-                       m.sequence_prefix, m.sequence_number,
-                       COALESCE(m.invoice_date, m.date) AS invoice_date,
-                       LAG(m.sequence_number) OVER seq AS previous_number,
-                       LAG(m.name) OVER seq AS previous_name,
-                       MAX(COALESCE(m.invoice_date, m.date)::text || '|' || m.name)
-                           OVER lower_numbers AS latest_before,
-                       COUNT(*) OVER same_name AS name_count,
-                       ARRAY_AGG(m.id) OVER same_name AS same_name_ids
-                  FROM account_move m
-                  JOIN account_journal j ON j.id = m.journal_id
-                  JOIN sequences s ON s.sequence_prefix = m.sequence_prefix
-                 WHERE %(numbered)s
-                WINDOW seq AS (
-                    PARTITION BY m.sequence_prefix
-                    ORDER BY m.sequence_number, m.id
-                ), lower_numbers AS (
-                    PARTITION BY m.sequence_prefix ORDER BY m.sequence_number
-                    RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                ), same_name AS (PARTITION BY m.name)
-            )
-            SELECT * FROM numbers
-             WHERE state IN ('posted', 'cancel')
-               AND date BETWEEN %(start)s AND %(end)s
-          ORDER BY sequence_prefix, sequence_number, id
-                """,
+                NUMBERING_QUERY,
                 numbered=numbered,
                 start=period.date_start,
                 end=period.date_end,

@@ -162,15 +162,14 @@ class SaleClosingPeriod(models.Model):
     def _get_pack_ledger_sheets(self, payload):
         """Return the sheets after the summary: comparison, targets, aging,
         stock, tie-out, checks, entries and the reconciliation."""
+        return self._get_pack_analysis_sheets(payload) + self._get_pack_control_sheets(
+            payload
+        )
+
+    def _get_pack_stock_columns(self):
+        """Return the columns of the stock movement (收发存) sheet."""
         env = self.env
         text, money, qty = "text", "money", "qty"
-        comparison = payload["summary"]["comparison"]
-        aging = payload["aging"]
-        line_fields = self.env["sale.closing.line"]._fields
-        labels = {
-            name: line_fields[name]._description_string(env)
-            for name in LINE_QUANTITIES + LINE_COMPANY_AMOUNTS
-        }
         stock_columns = [
             (env._("Product"), "product", text),
             (env._("Unit"), "unit", text),
@@ -186,17 +185,14 @@ class SaleClosingPeriod(models.Model):
                 (env._("%(column)s Qty", column=label), f"{column}_qty", qty),
                 (env._("%(column)s Value", column=label), f"{column}_value", money),
             ]
-        entry_rows = [
-            {
-                **line,
-                "number": entry["number"],
-                "date": entry["date"],
-                "kind": entry["kind"],
-                "state": entry["state"],
-            }
-            for entry in payload["entries"]
-            for line in entry["lines"]
-        ]
+        return stock_columns
+
+    def _get_pack_analysis_sheets(self, payload):
+        """Return the comparison, targets, aging and stock movement sheets."""
+        env = self.env
+        text, money = "text", "money"
+        comparison = payload["summary"]["comparison"]
+        aging = payload["aging"]
         return [
             (
                 env._("Comparison"),
@@ -235,7 +231,29 @@ class SaleClosingPeriod(models.Model):
                 ],
                 aging["rows"],
             ),
-            (env._("Stock Movement"), stock_columns, payload["stock"]),
+            (
+                env._("Stock Movement"),
+                self._get_pack_stock_columns(),
+                payload["stock"],
+            ),
+        ]
+
+    def _get_pack_control_sheets(self, payload):
+        """Return the tie-out, checks, entries and reconciliation sheets."""
+        env = self.env
+        text, money = "text", "money"
+        entry_rows = [
+            {
+                **line,
+                "number": entry["number"],
+                "date": entry["date"],
+                "kind": entry["kind"],
+                "state": entry["state"],
+            }
+            for entry in payload["entries"]
+            for line in entry["lines"]
+        ]
+        return [
             (
                 env._("Tie-out"),
                 [
@@ -276,19 +294,30 @@ class SaleClosingPeriod(models.Model):
                 ],
                 entry_rows,
             ),
-            (
-                env._("Reconciliation"),
-                [
-                    (env._("Order"), "order", text),
-                    (env._("Customer"), "partner", text),
-                    (env._("Product"), "product", text),
-                    (env._("Salesperson"), "user", text),
-                    (env._("Sales Team"), "team", text),
-                    (env._("Unit"), "product_uom", text),
-                    (env._("Currency"), "currency", text),
-                    *((labels[name], name, qty) for name in LINE_QUANTITIES),
-                    *((labels[name], name, money) for name in LINE_COMPANY_AMOUNTS),
-                ],
-                payload["lines"],
-            ),
+            self._get_pack_reconciliation_sheet(payload),
         ]
+
+    def _get_pack_reconciliation_sheet(self, payload):
+        """Return the sheet of every reconciliation line of the pack."""
+        env = self.env
+        text, money, qty = "text", "money", "qty"
+        line_fields = self.env["sale.closing.line"]._fields
+        labels = {
+            name: line_fields[name]._description_string(env)
+            for name in LINE_QUANTITIES + LINE_COMPANY_AMOUNTS
+        }
+        return (
+            env._("Reconciliation"),
+            [
+                (env._("Order"), "order", text),
+                (env._("Customer"), "partner", text),
+                (env._("Product"), "product", text),
+                (env._("Salesperson"), "user", text),
+                (env._("Sales Team"), "team", text),
+                (env._("Unit"), "product_uom", text),
+                (env._("Currency"), "currency", text),
+                *((labels[name], name, qty) for name in LINE_QUANTITIES),
+                *((labels[name], name, money) for name in LINE_COMPANY_AMOUNTS),
+            ],
+            payload["lines"],
+        )
