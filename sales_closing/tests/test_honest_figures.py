@@ -18,6 +18,12 @@ class TestHonestFigures(ChecksCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the month's own problems only: the numbering and anomaly checks
+        # (tested on their own) would add an info line on a month without
+        # history and a below-cost line for the test product
+        cls.checks.filtered(
+            lambda c: c.code in ("invoice_numbering", "sales_anomaly")
+        ).enabled = False
         # 10 x 30 delivered Oct 5 from an empty stock (-10 at the end: a
         # warning, no amount), 4 invoiced Oct 6 (posted, 120.00, due at
         # once): 6 x 30 = 180.00 delivered and not invoiced (a warning); the
