@@ -32,7 +32,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from addon_fingerprint import addon_fingerprint, changed_files
-from harness import ADDON, REPO_ROOT, HarnessError, cache_dir, run_dir, say
+from harness import (
+    ADDON,
+    REPO_ROOT,
+    HarnessError,
+    cache_dir,
+    free_port,
+    run_dir,
+    say,
+)
 from odoo_run import (
     OdooRunner,
     ensure_chromium,
@@ -142,6 +150,9 @@ def odoo_conf_text(runner: OdooRunner) -> str:
         "addons_path": ",".join(str(p) for p in runner.addons),
         "data_dir": runner.data_dir,
         "http_interface": "127.0.0.1",
+        # never 8069/8072: a demo or another run may hold them
+        "http_port": free_port(),
+        "gevent_port": free_port(),
         "max_cron_threads": 0,
         "workers": 0,
     }
