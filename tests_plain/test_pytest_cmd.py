@@ -76,7 +76,11 @@ def test_odoo_conf_points_pytest_odoo_at_the_cluster(tmp_path):
     runner = OdooRunner(
         sys.executable, view, cluster, tmp_path, tmp_path / "data", [tmp_path / "a"]
     )
-    assert pytest_cmd.odoo_conf_text(runner).splitlines() == [
+    lines = pytest_cmd.odoo_conf_text(runner).splitlines()
+    ports = {line.split(" = ")[0]: int(line.split(" = ")[1]) for line in lines[7:9]}
+    assert set(ports) == {"http_port", "gevent_port"}
+    assert 8069 not in ports.values() and 8072 not in ports.values()
+    assert lines[:7] + lines[9:] == [
         "[options]",
         f"db_host = {tmp_path / 'pg'}",
         "db_port = 5444",
