@@ -18,6 +18,7 @@ from . import sale_closing_check_receivables
 from . import sale_closing_check_stock
 from . import sale_closing_check_numbering
 from . import sale_closing_check_anomaly
+from . import sale_closing_check_anomaly_cost
 from . import sale_closing_check_result
 from . import sale_closing_line
 from . import sale_closing_line_queries

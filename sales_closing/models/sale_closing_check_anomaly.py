@@ -8,6 +8,8 @@ The company settings (Settings, Sales Closing) give how many previous
 periods are compared, the robust z-score threshold and the minimum amount at
 stake. The history is read with one grouped query per dimension over the
 period and its previous periods; the statistics live in ``lib/anomalies.py``.
+The lines sold below their cost at the sale date are found in
+``sale_closing_check_anomaly_cost.py``.
 """
 
 import math
@@ -189,49 +191,6 @@ class SaleClosingCheck(models.Model):
             candidates.pop(partner.id, None)
         return candidates
 
-    def _get_anomaly_below_cost(self, period):
-        """Return the results of the invoice lines of the period sold at a
-        net unit price (company currency, product unit) under the product's
-        cost: its standard price as the product holds it now.
-
-        Raw SQL: the cost is a company-dependent field compared line by line
-        with a price converted between units."""
-        company = period.company_id
-        Product = self.env["product.product"].sudo().with_company(company)
-        cost = Product._field_to_sql("pp", "standard_price")
-        self.env["account.move.line"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT l.id, l.move_id, l.product_id, m.commercial_partner_id,
-                   l.quantity / lu.factor * pu.factor AS quantity,
-                   -l.balance / (l.quantity / lu.factor * pu.factor) AS price,
-                   %(cost)s AS cost
-              FROM account_move_line l
-              JOIN account_move m ON m.id = l.move_id
-              JOIN product_product pp ON pp.id = l.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-              JOIN uom_uom lu ON lu.id = l.product_uom_id
-              JOIN uom_uom pu ON pu.id = pt.uom_id
-             WHERE m.company_id = %(company)s
-               AND m.state = 'posted'
-               AND m.move_type = 'out_invoice'
-               AND l.display_type = 'product'
-               AND l.quantity > 0
-               AND l.date BETWEEN %(start)s AND %(end)s
-               AND -l.balance / (l.quantity / lu.factor * pu.factor) < %(cost)s
-          ORDER BY l.id
-                """,
-                cost=cost,
-                company=company.id,
-                start=period.date_start,
-                end=period.date_end,
-            )
-        )
-        rows = self.env.cr.dictfetchall()
-        lines = self._records("account.move.line", [row["id"] for row in rows])
-        return [self._anomaly_below_cost(period, row, lines[row["id"]]) for row in rows]
-
     # --- results ------------------------------------------------------------
     def _anomaly_no_history(self, period, count):
         if count:
@@ -250,33 +209,6 @@ class SaleClosingCheck(models.Model):
                 period=period.name,
             )
         return {"key": "sales_anomaly:history", "severity": "info", "name": name}
-
-    def _anomaly_below_cost(self, period, row, line):
-        loss = (row["price"] - row["cost"]) * row["quantity"]
-        quantity = f"{row['quantity']:g}"
-        return {
-            "key": f"sales_anomaly:below_cost:{line.id}",
-            "move_line_id": line.id,
-            "invoice_id": line.move_id.id,
-            "partner_id": row["commercial_partner_id"],
-            "product_id": row["product_id"],
-            "quantity": row["quantity"],
-            "amount": period.company_id.currency_id.round(loss),
-            "name": self.env._(
-                "%(invoice)s, %(product)s: %(qty)s %(uom)s sold to %(partner)s on "
-                "%(date)s at %(price)s net each, under its cost of %(cost)s (the "
-                "product's standard price now): %(loss)s below cost.",
-                invoice=line.move_id.name,
-                product=line.product_id.display_name,
-                qty=quantity,
-                uom=line.product_id.uom_id.name,
-                partner=line.move_id.commercial_partner_id.display_name,
-                date=self._date(line.date),
-                price=self._amount(period, row["price"]),
-                cost=self._amount(period, row["cost"]),
-                loss=self._amount(period, -loss),
-            ),
-        }
 
     def _anomaly_new_customer(self, period, partner_id, amount):
         partner = self._records("res.partner", [partner_id])[partner_id]

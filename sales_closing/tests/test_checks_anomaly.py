@@ -103,7 +103,9 @@ class TestSalesAnomaly(AnomalyCommon):
         self._history()
         line = self._october()
         result = self._one(self._anomalies(), f"sales_anomaly:below_cost:{line.id}")
-        # 2 chairs at 35.00 against a standard price of 40.00: 10.00 below cost
+        # 2 chairs at 35.00 against a standard price of 40.00: 10.00 below
+        # cost; the chairs were never in stock (no valuation layer): the
+        # standard price now, and the sentence says so
         self.assertRecordValues(
             result,
             [
@@ -119,8 +121,9 @@ class TestSalesAnomaly(AnomalyCommon):
         )
         self.assertIn(
             f"{line.move_id.name}, Chair: 2 Units sold to Azure Interior on "
-            "10/15/2026 at $\xa035.00 net each, under its cost of $\xa040.00 (the "
-            "product's standard price now): $\xa010.00 below cost.",
+            "10/15/2026 at $\xa035.00 net each, under its cost of $\xa040.00 (its "
+            "standard price now: the stock valuation holds no cost of it up to "
+            "10/15/2026, the invoice date): $\xa010.00 below cost.",
             result.name,
         )
 
