@@ -27,6 +27,8 @@ Threshold 3.5, minimum amount 1,000.00; the costs (standard prices) are
 Chairs 40, Lamps 20, Desks 200.
 """
 
+from contextlib import contextmanager
+
 from freezegun import freeze_time
 
 from odoo import Command
@@ -118,6 +120,35 @@ class AnomalyCommon(ChecksCommon):
             )
             move.action_post()
         return move
+
+    @contextmanager
+    def _layers_dated(self, when):
+        """Date the valuation layers the block creates at ``when``."""
+        Layer = self.env["stock.valuation.layer"].sudo()
+        before = Layer.search([], order="id desc", limit=1).id or 0
+        yield
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE stock_valuation_layer SET create_date = %s WHERE id > %s",
+            [when, before],
+        )
+        self.env.invalidate_all()
+
+    def _count_in(self, product, qty, day):
+        """Count ``qty`` in stock (valued at the standard price)."""
+        with self._layers_dated(f"{day} 09:00:00"), freeze_time(f"{day} 09:00:00"):
+            quant = (
+                self.env["stock.quant"]
+                .with_context(inventory_mode=True)
+                .create(
+                    {
+                        "product_id": product.id,
+                        "location_id": self.stock_location.id,
+                        "inventory_quantity": qty,
+                    }
+                )
+            )
+            quant.action_apply_inventory()
 
     def _history(self):
         """April to September as in the table of the module docstring."""

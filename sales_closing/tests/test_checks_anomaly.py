@@ -272,6 +272,16 @@ class TestSalesAnomaly(AnomalyCommon):
         check = self._check("sales_anomaly")
         period = self.period_oct
 
+        def grow(count):
+            """``count`` more chairs sold at 10.00 on invoices typed by hand
+            and ``count`` at 30.00 on an order; chairs counted in once more
+            (one more valuation layer: their cost stays 40.00)"""
+            self._count_in(self.chair, 10 * count, "2026-10-01")
+            for _index in range(count):
+                self._post("2026-10-18", self.lumber, self.anita, [(self.chair, 1, 10)])
+            order = self._sell("2026-10-16", [(self.chair, 1, 30.0)] * count)
+            self._invoice_qty(order, "2026-10-17")
+
         def cost():
             data = period._get_check_data()
             self.env.flush_all()
@@ -280,14 +290,20 @@ class TestSalesAnomaly(AnomalyCommon):
             self.env.invalidate_all()
             return data
 
+        grow(1)
         data = cost()
-        with self.assertQueryCount(22):
+        with self.assertQueryCount(24):
             first = check._get_results(period, data)
-        for _index in range(10):
-            self._post("2026-10-18", self.lumber, self.anita, [(self.chair, 1, 10)])
+        grow(10)
         data = cost()
-        with self.assertQueryCount(22):
+        with self.assertQueryCount(24):
             second = check._get_results(period, data)
-        # ten more chairs below cost (10.00 against 40.00)
-        self.assertEqual(len(second) - len(first), 10)
+        # ten more chairs below cost on invoices, ten on an order's invoice
+        self.assertEqual(len(second) - len(first), 20)
+        below = [r for r in second if r["key"].startswith("sales_anomaly:below_cost:")]
+        # 40.00 from the layers: 1 x (10.00 - 40.00), 1 x (30.00 - 40.00),
+        # and October's 2 x (35.00 - 40.00)
+        self.assertEqual(len(below), 11 + 11 + 1)
+        self.assertEqual(sorted({r["amount"] for r in below}), [-30.0, -10.0])
+        self.assertTrue(all("(from the stock valuation)" in r["name"] for r in below))
         self.assertTrue(math.isfinite(sum(r.get("amount", 0.0) for r in second)))

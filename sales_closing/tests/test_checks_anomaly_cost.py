@@ -7,9 +7,7 @@ product's standard price now.
 
 A layer is dated by its creation, which a test cannot freeze: each flow
 below is followed by the date its layers would have had
-(``_layers_dated``)."""
-
-from contextlib import contextmanager
+(``AnomalyCommon._layers_dated``)."""
 
 from freezegun import freeze_time
 
@@ -27,35 +25,6 @@ class TestSalesAnomalyCost(AnomalyCommon):
             {"name": f"{name} ({method})", "property_cost_method": method}
         )
         return self._closing_product(name, categ_id=category.id, standard_price=cost)
-
-    @contextmanager
-    def _layers_dated(self, when):
-        """Date the valuation layers the block creates at ``when``."""
-        Layer = self.env["stock.valuation.layer"].sudo()
-        before = Layer.search([], order="id desc", limit=1).id or 0
-        yield
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE stock_valuation_layer SET create_date = %s WHERE id > %s",
-            [when, before],
-        )
-        self.env.invalidate_all()
-
-    def _count_in(self, product, qty, day):
-        """Count ``qty`` in stock (valued at the standard price)."""
-        with self._layers_dated(f"{day} 09:00:00"), freeze_time(f"{day} 09:00:00"):
-            quant = (
-                self.env["stock.quant"]
-                .with_context(inventory_mode=True)
-                .create(
-                    {
-                        "product_id": product.id,
-                        "location_id": self.stock_location.id,
-                        "inventory_quantity": qty,
-                    }
-                )
-            )
-            quant.action_apply_inventory()
 
     def _receive(self, product, qty, unit_cost, day):
         """Receive ``qty`` from a vendor at ``unit_cost`` through a receipt."""
