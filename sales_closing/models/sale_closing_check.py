@@ -14,6 +14,11 @@ A result takes the severity its check is configured with, unless the check
 gives it one itself: the invoice numbering check makes duplicates always
 blocking and cancelled numbers info, the sales anomaly check says at info
 that a period had no history to compare with.
+
+A check switched off finds nothing, except what a family declares
+mandatory in ``_get_mandatory_results_<code>``: duplicate invoice numbers
+are looked for at every run and every close, whatever the configuration,
+and no one can waive them (``sale.closing.check.result``).
 """
 
 from odoo import api, fields, models
@@ -181,6 +186,8 @@ class SaleClosingCheck(models.Model):
         The results come from ``_get_results_<code>``, implemented in the
         family file of the check (``sale_closing_check_<family>.py``)."""
         self.ensure_one()
+        if not self.enabled:
+            return self._get_mandatory_results(period, data)
         results = getattr(self, f"_get_results_{self.code}")(period, data)
         if self.min_amount:
             company = period.company_id
@@ -194,6 +201,14 @@ class SaleClosingCheck(models.Model):
                 >= 0
             ]
         return results
+
+    def _get_mandatory_results(self, period, data):
+        """Return what this check finds even when it is switched off: the
+        results of ``_get_mandatory_results_<code>`` when the family defines
+        it (the problems that must never pass a close), else nothing."""
+        self.ensure_one()
+        method = getattr(self, f"_get_mandatory_results_{self.code}", None)
+        return method(period, data) if method else []
 
     # --- helpers shared by the check families ------------------------------
     def _records(self, model, ids):

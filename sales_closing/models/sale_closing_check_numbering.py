@@ -76,8 +76,9 @@ class SaleClosingCheck(models.Model):
 
     def _get_results_invoice_numbering(self, period, data):
         """Gaps and order breaks (the check's severity), duplicates (always
-        blocking: an invoice number must never be used twice) and the
-        cancelled invoices of the period (info: they explain no gap)."""
+        blocking, never waivable: an invoice number must never be used
+        twice) and the cancelled invoices of the period (info: they explain
+        no gap)."""
         rows = self._get_numbering_rows(period)
         moves = self._records("account.move", [row["id"] for row in rows])
         journals = self._records("account.journal", [row["journal_id"] for row in rows])
@@ -97,6 +98,19 @@ class SaleClosingCheck(models.Model):
             if row["state"] == "cancel":
                 results.append(self._numbering_cancelled(move))
         return results
+
+    def _get_mandatory_results_invoice_numbering(self, period, data):
+        """The duplicates alone, found even when the check is switched off:
+        an invoice number used twice must never pass a close."""
+        rows = self._get_numbering_rows(period)
+        moves = self._records("account.move", [row["id"] for row in rows])
+        duplicates = {}
+        for row in rows:
+            if row["name_count"] > 1 and row["name"] not in duplicates:
+                duplicates[row["name"]] = self._numbering_duplicate(
+                    row, moves[row["id"]]
+                )
+        return list(duplicates.values())
 
     def _get_numbering_rows(self, period):
         """Return the numbered customer invoices and credit notes of the
@@ -162,7 +176,8 @@ class SaleClosingCheck(models.Model):
             "name": self.env._(
                 "Number %(number)s is used by %(count)s documents (%(documents)s): "
                 "an invoice number must be unique. Renumber the wrong one "
-                "(Resequence) before closing.",
+                "(Resequence) before closing; a duplicate number cannot be "
+                "waived.",
                 number=row["name"],
                 count=row["name_count"],
                 documents=described,

@@ -61,6 +61,11 @@ class SaleClosingCheckResult(models.Model):
         help="The check gives this problem an amount; the others have none "
         "(e.g. a delivery not done) and show no amount."
     )
+    waivable = fields.Boolean(
+        compute="_compute_waivable",
+        help="A blocking problem may be waived with a reason, except those "
+        "that must never pass a close (a duplicate invoice number).",
+    )
     waived = fields.Boolean(readonly=True)
     waived_by_id = fields.Many2one(
         comodel_name="res.users", string="Waived By", readonly=True
@@ -82,6 +87,13 @@ class SaleClosingCheckResult(models.Model):
         readonly=True,
         help="Who was asked to look at this problem (a to-do on the period).",
     )
+
+    # === COMPUTES === #
+    @api.depends("key")
+    def _compute_waivable(self):
+        prefixes = self._get_unwaivable_key_prefixes()
+        for result in self:
+            result.waivable = not (result.key or "").startswith(prefixes)
 
     # === ACTIONS === #
     def action_open_documents(self):
@@ -117,6 +129,7 @@ class SaleClosingCheckResult(models.Model):
                     "information lines reviewed instead."
                 )
             )
+        self._check_waivable()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Waive Problems"),
@@ -176,6 +189,38 @@ class SaleClosingCheckResult(models.Model):
             "quantity",
             "amount",
             "has_amount",
+        ]
+
+    @api.model
+    def _get_unwaivable_key_prefixes(self):
+        """Return the beginnings of the keys of the problems no one may
+        waive: they must be resolved before a close. A duplicate invoice
+        number (``invoice_numbering:duplicate:<number>``) must never pass."""
+        return ("invoice_numbering:duplicate:",)
+
+    def _check_waivable(self):
+        """Refuse, naming the invoice numbers, when these problems hold any
+        that may not be waived."""
+        refused = self.filtered(lambda r: not r.waivable)
+        if refused:
+            raise UserError(
+                self.env._(
+                    "Duplicate invoice numbers cannot be waived: %(numbers)s. "
+                    "Renumber the wrong documents (Resequence), then run the "
+                    "checks again. Nothing was waived.",
+                    numbers=", ".join(refused._get_unwaivable_names()),
+                )
+            )
+
+    def _get_unwaivable_names(self):
+        """Return the names of these problems that may not be waived: their
+        key after its prefix (the invoice number of a duplicate)."""
+        prefixes = self._get_unwaivable_key_prefixes()
+        return [
+            result.key[len(prefix) :]
+            for result in self
+            for prefix in prefixes
+            if result.key.startswith(prefix)
         ]
 
     @api.model
@@ -241,6 +286,7 @@ class SaleClosingCheckResult(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for waiving these problems."))
         self.period_id._check_manager()
+        self._check_waivable()
         already = self.filtered("waived")
         if already:
             raise UserError(

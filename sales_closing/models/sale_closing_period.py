@@ -327,25 +327,31 @@ class SaleClosingPeriod(models.Model):
 
         Before Closed the checks run again on the data as it is now and the
         period refuses to close while a blocking problem is neither resolved
-        nor waived.
+        nor waived, or while a duplicate invoice number exists (looked for
+        even with the numbering check switched off; never waivable).
         """
         if target == "closed":
             self._run_checks()
             blocking = self.result_ids.filtered(
-                lambda r: r.severity == "blocking" and not r.waived
+                lambda r: r.severity == "blocking" and (not r.waived or not r.waivable)
             )
             if blocking:
-                raise UserError(
-                    self.env._(
-                        "Period %(period)s cannot close: %(count)s blocking "
-                        "problem(s) are neither resolved nor waived:\n%(problems)s\n"
-                        "Run the checks to list them, then resolve them or have a "
-                        "Sales Closing Manager waive them with a reason.",
-                        period=self.name,
-                        count=len(blocking),
-                        problems="\n".join(blocking[:10].mapped("name")),
-                    )
+                message = self.env._(
+                    "Period %(period)s cannot close: %(count)s blocking "
+                    "problem(s) are neither resolved nor waived:\n%(problems)s\n"
+                    "Run the checks to list them, then resolve them or have a "
+                    "Sales Closing Manager waive them with a reason.",
+                    period=self.name,
+                    count=len(blocking),
+                    problems="\n".join(blocking[:10].mapped("name")),
                 )
+                duplicates = blocking.filtered(lambda r: not r.waivable)
+                if duplicates:
+                    message += "\n" + self.env._(
+                        "Duplicate invoice numbers cannot be waived: %(numbers)s.",
+                        numbers=", ".join(duplicates._get_unwaivable_names()),
+                    )
+                raise UserError(message)
             self._post_entries()
         return True
 

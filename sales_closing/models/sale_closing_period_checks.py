@@ -259,7 +259,8 @@ class SaleClosingPeriod(models.Model):
         }
 
     def _compute_results(self, data):
-        """Return the result values of every enabled check, in check order."""
+        """Return the result values of every enabled check, and the
+        mandatory ones of the checks switched off, in check order."""
         self.ensure_one()
         checks = (
             self.env["sale.closing.check"]
@@ -267,7 +268,7 @@ class SaleClosingPeriod(models.Model):
             ._ensure_company_checks(self.company_id)
         )
         results = []
-        for check in checks.filtered("enabled").sorted(lambda c: (c.sequence, c.id)):
+        for check in checks.sorted(lambda c: (c.sequence, c.id)):
             for values in check._get_results(self, data):
                 values.update(
                     check_code=check.code,
@@ -342,8 +343,42 @@ class SaleClosingPeriod(models.Model):
         for query in self._get_result_merge_queries(temp, names):
             cr.execute(query)
         cr.execute(SQL("DROP TABLE %s", SQL.identifier(temp)))
+        self._withdraw_unwaivable_waivers()
         Result.invalidate_model()
         self.invalidate_recordset(["result_ids"])
+
+    def _withdraw_unwaivable_waivers(self):
+        """Withdraw the waivers that problems no one may waive (a duplicate
+        invoice number) still carry: written before they became unwaivable,
+        or straight in the database. Say so in the chatter.
+
+        Raw SQL: one UPDATE of the stored results matched by key prefix, in
+        the same set-based pass as the merge above."""
+        self.ensure_one()
+        prefixes = self.env["sale.closing.check.result"]._get_unwaivable_key_prefixes()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sale_closing_check_result r
+                      SET waived = FALSE, waived_by_id = NULL,
+                          waived_date = NULL, waive_reason = NULL
+                    WHERE r.period_id = %(period)s AND r.waived
+                      AND EXISTS (SELECT 1 FROM unnest(%(prefixes)s::varchar[]) p
+                                   WHERE starts_with(r.key, p))
+                RETURNING r.name""",
+                period=self.id,
+                prefixes=list(prefixes),
+            )
+        )
+        withdrawn = [name for (name,) in self.env.cr.fetchall()]
+        if withdrawn:
+            self.message_post(
+                body=self.env._(
+                    "Waiver withdrawn from %(count)s problem(s) that cannot be "
+                    "waived: %(problems)s",
+                    count=len(withdrawn),
+                    problems="; ".join(withdrawn),
+                )
+            )
 
     def _get_result_merge_queries(self, temp, names):
         """Return the UPDATE, DELETE and INSERT that make the stored results

@@ -8,6 +8,7 @@ journals and a duplicate forced by SQL."""
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .common_checks import ChecksCommon
@@ -308,8 +309,137 @@ class TestInvoiceNumbering(ChecksCommon):
         self._force_number(export, 1)
         self.assertEqual(self._check("invoice_numbering").severity, "warning")
         self._stage(self.period_oct, "invoicing_locked")
-        with self.assertRaisesRegex(Exception, "blocking"):
+        with self.assertRaisesRegex(UserError, "cannot close: 1 blocking"):
             self._stage(self.period_oct, "closed")
+
+    # --- duplicates must never pass -----------------------------------------
+    def _duplicate(self):
+        """INV/2026/00002 twice: the main journal's second invoice and an
+        export invoice renamed by SQL; the result of the run, as the closing
+        manager sees it."""
+        self._post_many(["2026-10-05", "2026-10-06"])
+        export = self._post("2026-10-06", journal=self.journal_2)
+        self._force_number(export, 2)
+        duplicate = self._numbering().filtered(lambda r: ":duplicate:" in r.key)
+        self.assertEqual(duplicate.key, "invoice_numbering:duplicate:INV/2026/00002")
+        return duplicate.with_user(self.closing_manager)
+
+    def _assert_nothing_waived(self, results, messages):
+        self.env.invalidate_all()
+        self.assertEqual(results.mapped("waived"), [False] * len(results))
+        self.assertFalse(any(results.mapped("waive_reason")))
+        self.assertEqual(self.period_oct.message_ids, messages, "no waiver noted")
+
+    def test_duplicate_cannot_be_waived_alone(self):
+        duplicate = self._duplicate()
+        self.assertFalse(duplicate.waivable)
+        messages = self.period_oct.message_ids
+        refusal = "Duplicate invoice numbers cannot be waived: INV/2026/00002. "
+        with self.assertRaisesRegex(UserError, refusal):
+            duplicate.action_waive()
+        with self.assertRaisesRegex(UserError, refusal):
+            duplicate._waive("Imported twice, the customer knows")
+        self._assert_nothing_waived(duplicate, messages)
+
+    def test_bulk_waive_refuses_a_selection_holding_a_duplicate(self):
+        order = self._sell("2026-10-07", [(self.product, 1, 100.0)])
+        self._invoice_qty(order, "2026-10-20", post=False)  # blocking, waivable
+        duplicate = self._duplicate()
+        draft = (
+            self.period_oct.result_ids.filtered(
+                lambda r: r.check_code == "draft_invoice"
+            )
+        ).with_user(self.closing_manager)
+        self.assertTrue(draft.waivable)
+        selection = draft | duplicate
+        messages = self.period_oct.message_ids
+        # the list's Waive button on the selection
+        with self.assertRaisesRegex(UserError, "cannot be waived: INV/2026/00002"):
+            selection.action_waive()
+        # the wizard given the selection some other way (RPC, a stale form)
+        wizard = (
+            self.env["sale.closing.waive"]
+            .with_user(self.closing_manager)
+            .create(
+                {"result_ids": [Command.set(selection.ids)], "reason": "Month-end rush"}
+            )
+        )
+        with self.assertRaisesRegex(UserError, "cannot be waived: INV/2026/00002"):
+            wizard.action_waive()
+        self._assert_nothing_waived(selection, messages)
+        # without the duplicate, the same wizard waives the draft
+        draft.action_waive()
+        wizard.result_ids = draft
+        wizard.action_waive()
+        self.assertTrue(draft.waived)
+
+    def test_close_wizard_refuses_to_waive_a_duplicate(self):
+        duplicate = self._duplicate()
+        period = self.period_oct.with_user(self.closing_manager)
+        with freeze_time("2026-11-02 09:00:00"):
+            action = period.action_open_close_wizard()
+            wizard = (
+                self.env[action["res_model"]]
+                .with_user(self.closing_manager)
+                .browse(action["res_id"])
+            )
+            messages = self.period_oct.message_ids
+            with self.assertRaisesRegex(UserError, "cannot be waived: INV/2026/00002"):
+                wizard.action_waive_blocking()
+        self._assert_nothing_waived(duplicate, messages)
+
+    def test_waiver_written_before_is_withdrawn_and_the_close_refused(self):
+        duplicate = self._duplicate()
+        # a waiver written before duplicates became unwaivable (or by SQL)
+        duplicate.sudo().write({"waived": True, "waive_reason": "Old waiver"})
+        self.assertEqual(self.period_oct.blocking_count, 0)
+        again = self._numbering().filtered(lambda r: ":duplicate:" in r.key)
+        self.assertEqual(again, duplicate, "the same problem, found again")
+        self.assertRecordValues(again, [{"waived": False, "waive_reason": False}])
+        self.assertIn(
+            "Waiver withdrawn from 1 problem(s) that cannot be waived: Number "
+            "INV/2026/00002 is used by 2 documents",
+            self.period_oct.message_ids[1].body,  # before "Checks run by"
+        )
+        self._stage(self.period_oct, "invoicing_locked")
+        duplicate.sudo().write({"waived": True, "waive_reason": "Old waiver"})
+        with self.assertRaisesRegex(
+            UserError, "Duplicate invoice numbers cannot be waived: INV/2026/00002."
+        ):
+            self._stage(self.period_oct, "closed")
+
+    def test_duplicate_blocks_the_close_with_the_check_switched_off(self):
+        check = self._check("invoice_numbering")
+        check.write({"enabled": False, "severity": "info"})
+        main = self._post_many(["2026-10-05", "2026-10-06"])
+        self._delete(main[1])  # a gap: not looked for, the check is off
+        export = self._post("2026-10-06", journal=self.journal_2)
+        self._force_number(export, 1)
+        results = self._numbering()
+        self.assertRecordValues(
+            results,
+            [
+                {
+                    "key": "invoice_numbering:duplicate:INV/2026/00001",
+                    "severity": "blocking",
+                }
+            ],
+        )
+        self.assertEqual(self.period_oct.blocking_count, 1)
+        self._stage(self.period_oct, "invoicing_locked")
+        with self.assertRaisesRegex(
+            UserError,
+            "(?s)cannot close: 1 blocking problem.*Duplicate invoice numbers "
+            "cannot be waived: INV/2026/00001\\.",
+        ):
+            self._stage(self.period_oct, "closed")
+        self.assertEqual(self.period_oct.state, "invoicing_locked")
+
+    def test_switched_off_check_without_duplicate_finds_nothing(self):
+        self._check("invoice_numbering").enabled = False
+        main = self._post_many(["2026-10-05", "2026-10-06", "2026-10-07"])
+        self._delete(main[1])
+        self.assertFalse(self._numbering())
 
     # --- order --------------------------------------------------------------
     def test_back_dated_invoice_breaks_the_order(self):
