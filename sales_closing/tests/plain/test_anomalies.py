@@ -175,3 +175,13 @@ def test_compare_negative_net_sales():
     assert figures["returns"].value == 6
     # no price, no discount without a positive quantity and gross
     assert "price" not in figures and "discount" not in figures
+
+
+def test_compare_over_fewer_months_than_configured():
+    # six periods asked for, only four of them compared: the score is taken
+    # over those four. 4,000 4,100 4,150 4,150: median 4,125; deviations
+    # 125 25 25 25 -> MAD 25; z = 0.6745 * (41,500 - 4,125) / 25 = 1,008.37
+    flags = anomalies.compare(Sums(41500, 0, 415, 41500 * 1.05), HISTORY[:4], 3.5, 500)
+    sales = next(flag for flag in flags if flag.figure == "sales")
+    assert (sales.months, sales.median, sales.mad) == (4, 4125, 25)
+    assert sales.score == pytest.approx(0.6745 * 37375 / 25)
