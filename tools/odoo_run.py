@@ -74,10 +74,14 @@ def ensure_report_tools() -> list[str]:
         found.append(path)
     font = cjk_font()
     if not font:
-        apt_install(CJK_FONT_PACKAGE, "no Chinese font for the close pack's PDF in zh_CN")
+        apt_install(
+            CJK_FONT_PACKAGE, "no Chinese font for the close pack's PDF in zh_CN"
+        )
         font = cjk_font()
     if not font:
-        raise HarnessError(f"{CJK_FONT_PACKAGE} installed but fontconfig finds no Chinese font")
+        raise HarnessError(
+            f"{CJK_FONT_PACKAGE} installed but fontconfig finds no Chinese font"
+        )
     found.append(font)
     return found
 

@@ -73,7 +73,11 @@ class TestPackTieOut(PostingCommon):
         on Oct 1."""
         Account = cls.env["account.account"]
         valuation = Account.create(
-            {"name": "Stock Valuation", "code": "STV200", "account_type": "asset_current"}
+            {
+                "name": "Stock Valuation",
+                "code": "STV200",
+                "account_type": "asset_current",
+            }
         )
         interim = Account.create(
             {"name": "Stock Interim", "code": "STI200", "account_type": "asset_current"}
@@ -164,9 +168,7 @@ class TestPackTieOut(PostingCommon):
             tie["accrued", "Accrued rule"], ("90.00", "115.00", "25.00", False)
         )
         # the other lines are untouched by the hand-made entry
-        self.assertEqual(
-            tie["receivables", None], ("560.00", "560.00", "0.00", True)
-        )
+        self.assertEqual(tie["receivables", None], ("560.00", "560.00", "0.00", True))
         self.assertEqual(
             tie["allowance", "Allowance rule"], ("-46.00", "-46.00", "0.00", True)
         )
