@@ -83,3 +83,28 @@ def test_throwaway_cluster_is_removed():
         base = cluster.base.parent
     assert not base.exists()
     assert not cluster.is_running()
+
+
+def test_report_tools_install_the_cjk_font_when_fontconfig_has_none(monkeypatch):
+    import odoo_run
+
+    installed = []
+    fonts = iter([[], ["/usr/share/fonts/noto/NotoSansCJK-Regular.ttc:"]])
+
+    def fake_run(cmd, **_kwargs):
+        assert cmd[1:] == [":lang=zh", "file"]
+        return subprocess.CompletedProcess(cmd, 0, "\n".join(next(fonts)), "")
+
+    monkeypatch.setattr(odoo_run.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(odoo_run.subprocess, "run", fake_run)
+    monkeypatch.setattr(odoo_run, "apt_install", lambda pkg, why: installed.append(pkg))
+    found = odoo_run.ensure_report_tools()
+    assert installed == ["fonts-noto-cjk"]
+    assert found[-1] == "/usr/share/fonts/noto/NotoSansCJK-Regular.ttc"
+
+
+def test_no_fontconfig_means_no_cjk_font(monkeypatch):
+    import odoo_run
+
+    monkeypatch.setattr(odoo_run.shutil, "which", lambda name: None)
+    assert odoo_run.cjk_font() is None

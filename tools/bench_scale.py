@@ -20,6 +20,7 @@ sys.path.insert(0, os.environ.get("SALES_CLOSING_TOOLS") or "tools")
 
 import bench_gen  # noqa: E402
 from bench_close import first_open_period  # noqa: E402
+from bench_pack import pack_undone  # noqa: E402
 
 from odoo.addons.sales_closing.lib import periods as periods_lib  # noqa: E402
 
@@ -216,6 +217,7 @@ def stage(env, bench, period, size, with_wizard):
         f"{period.result_count:,} problems, {len(period.entry_line_ids):,} entry lines"
     )
     close_undone(env(context=dict(env.context, bench=bench, bench_size=size)), period)
+    pack_undone(env, bench, period, size)
     if with_wizard:
         total, orders = bench.measure(
             size, "Odoo's accrued-orders wizard", lambda: run_wizard(env, period)

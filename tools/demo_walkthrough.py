@@ -38,6 +38,7 @@ sys.path.insert(0, os.environ.get("SALES_CLOSING_TOOLS") or "tools")
 
 from walkthrough import (  # noqa: E402 -- importable once tools/ is on sys.path
     checks,
+    close_pack,
     closed,
     invoicing_locked,
     numbering_anomalies,
@@ -63,8 +64,10 @@ def run_sections(shell_env, env):
     checks.pre_close_checks(env, demo)
     posting_rules.posting_rules(env, demo)
     closed.closed(env, demo)
+    close_pack.close_pack(env, demo)
     reopen.reopen_period(env, demo)
     reopen.close_again(env, demo)
+    close_pack.close_pack_again(env, demo)
     numbering_anomalies.numbering_and_anomalies(env, demo)
     summary.summary(env, demo)
 

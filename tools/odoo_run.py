@@ -55,12 +55,15 @@ def ensure_chromium() -> str:
 #: Command-line tools the close pack needs, with the Debian package of each:
 #: wkhtmltopdf renders its PDF, pdftotext reads it back in the tests.
 REPORT_TOOLS = (("wkhtmltopdf", "wkhtmltopdf"), ("pdftotext", "poppler-utils"))
+#: Debian's package of the Chinese fonts the pack's PDF needs in zh_CN.
+CJK_FONT_PACKAGE = "fonts-noto-cjk"
 
 
 def ensure_report_tools() -> list[str]:
-    """Find the PDF tools of the close pack, installing Debian's packages if
-    root (Debian's wkhtmltopdf ignores Odoo's report header and footer: the
-    pack puts everything in the body). Return their paths."""
+    """Find the PDF tools of the close pack and a Chinese font, installing
+    Debian's packages if root (Debian's wkhtmltopdf ignores Odoo's report
+    header and footer: the pack puts everything in the body). Return their
+    paths."""
     found = []
     for command, package in REPORT_TOOLS:
         if not shutil.which(command):
@@ -69,7 +72,30 @@ def ensure_report_tools() -> list[str]:
         if not path:
             raise HarnessError(f"{package} installed but {command} not found on PATH")
         found.append(path)
+    font = cjk_font()
+    if not font:
+        apt_install(
+            CJK_FONT_PACKAGE, "no Chinese font for the close pack's PDF in zh_CN"
+        )
+        font = cjk_font()
+    if not font:
+        raise HarnessError(
+            f"{CJK_FONT_PACKAGE} installed but fontconfig finds no Chinese font"
+        )
+    found.append(font)
     return found
+
+
+def cjk_font() -> str | None:
+    """The file of a font fontconfig offers for Chinese (wkhtmltopdf draws
+    empty boxes without one), or None."""
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return None
+    listed = subprocess.run(
+        [fc_list, ":lang=zh", "file"], capture_output=True, text=True, check=False
+    ).stdout.split()
+    return min(listed).rstrip(":") if listed else None
 
 
 def prepare_odoo(odoo_root: Path, tally=None) -> tuple[Path, OdooView]:

@@ -146,18 +146,39 @@ class SaleClosingPeriod(models.Model):
             ),
             (env._("Summary"), figures, [summary["totals"]]),
         ]
-        names = {
-            "partner": env._("By Customer"),
-            "categ": env._("By Category"),
-            "product": env._("By Product"),
-            "user": env._("By Salesperson"),
-            "team": env._("By Team"),
-        }
-        for dim, title in names.items():
+        for dim, title in self._get_pack_dimension_titles().items():
             sheets.append(
                 (title, [(env._("Name"), "name", text), *figures], summary[f"by_{dim}"])
             )
         return sheets + self._get_pack_ledger_sheets(payload)
+
+    # --- labels (the PDF and the workbook) -------------------------------------------
+    def _get_pack_dimension_titles(self):
+        """Return ``{summary dimension: its title}``, in the order shown."""
+        return {
+            "partner": self.env._("By Customer"),
+            "categ": self.env._("By Category"),
+            "product": self.env._("By Product"),
+            "user": self.env._("By Salesperson"),
+            "team": self.env._("By Team"),
+        }
+
+    def _get_pack_ledger_labels(self):
+        """Return ``{tie-out ledger code: its label}``."""
+        return {
+            "receivables": self.env._("Receivables"),
+            "accrued": self.env._("Accrued Revenue"),
+            "deferred": self.env._("Deferred Revenue"),
+            "allowance": self.env._("Bad-Debt Allowance"),
+            "stock_valuation": self.env._("Stock Valuation"),
+        }
+
+    def _get_pack_bucket_label(self, bucket):
+        """Return the heading of aging bucket ``bucket`` (``not_due``,
+        ``1-30``, ``90+``…)."""
+        if bucket == "not_due":
+            return self.env._("Not Due")
+        return self.env._("%(bucket)s Days Overdue", bucket=bucket)
 
     def _get_pack_ledger_sheets(self, payload):
         """Return the sheets after the summary: comparison, targets, aging,
@@ -224,7 +245,11 @@ class SaleClosingPeriod(models.Model):
                 [
                     (env._("Customer"), "partner", text),
                     *(
-                        (bucket, lambda r, b=bucket: r["buckets"][b], money)
+                        (
+                            self._get_pack_bucket_label(bucket),
+                            lambda r, b=bucket: r["buckets"][b],
+                            money,
+                        )
                         for bucket in aging["buckets"]
                     ),
                     (env._("Total"), "total", money),
@@ -257,7 +282,11 @@ class SaleClosingPeriod(models.Model):
             (
                 env._("Tie-out"),
                 [
-                    (env._("Ledger"), "ledger", text),
+                    (
+                        env._("Ledger"),
+                        lambda r: self._get_pack_ledger_labels().get(r["ledger"]),
+                        text,
+                    ),
                     (env._("Posting Rule"), "rule", text),
                     (env._("Accounts"), lambda r: ", ".join(r["accounts"]), text),
                     (env._("Sub-ledger"), "sub_ledger", money),

@@ -192,7 +192,9 @@ class SaleClosingPeriod(models.Model):
                     ("mail_message_id.model", "=", "res.company"),
                     ("mail_message_id.res_id", "=", self.company_id.id),
                     ("field_id.name", "in", LOCK_DATE_FIELDS),
-                    ("create_date", ">=", since),
+                    # the message's date, not the row's creation (the
+                    # transaction's start), is when the change was made
+                    ("mail_message_id.date", ">=", since),
                 ],
                 order="id",
             )
@@ -204,8 +206,9 @@ class SaleClosingPeriod(models.Model):
                     date=fields.Datetime.to_string(value.mail_message_id.date),
                     user=value.mail_message_id.author_id.name or "",
                     field=value.field_id.field_description,
-                    old=value.old_value_datetime or value.old_value_char or "—",
-                    new=value.new_value_datetime or value.new_value_char or "—",
+                    # lock dates are dates, tracked as datetimes
+                    old=fields.Date.to_string(value.old_value_datetime) or "—",
+                    new=fields.Date.to_string(value.new_value_datetime) or "—",
                 )
                 for value in values
             )

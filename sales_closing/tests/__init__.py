@@ -31,3 +31,4 @@ from . import test_dashboard
 from . import test_review
 from . import test_configuration
 from . import test_checks_anomaly_cost
+from . import test_pack_tie_out

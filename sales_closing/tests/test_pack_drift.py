@@ -94,7 +94,10 @@ class TestPackDrift(PackCommon):
 
     def test_lock_date_lowered_and_invoice_edited(self):
         with freeze_time("2026-12-16 09:00:00"):
-            # the test environment turns tracking off; a user's has it on
+            # the test environment turns tracking off; a user's has it on.
+            # What the set-up left pending (a discarded tracking of the
+            # company) is committed first, as a real transaction would.
+            self.env.cr.precommit.run()
             self.company.with_context(
                 tracking_disable=False, mail_notrack=False
             ).sale_lock_date = "2026-09-30"
@@ -119,6 +122,19 @@ class TestPackDrift(PackCommon):
             },
             moved,
         )
+        # every line names the order and the lock date lowered behind it
+        self.assertEqual(self.period_oct.drift_ids.sale_line_id, self.line_b)
+        self.assertEqual(
+            set(self.period_oct.drift_ids.mapped("document")), {self.order_b.name}
+        )
+        self.assertEqual(
+            set(self.period_oct.drift_ids.mapped("cause")),
+            {
+                f"2026-12-16 09:00:00 {self.env.user.name} changed Sales Lock "
+                "Date from 2026-10-31 to 2026-09-30"
+            },
+        )
+        self.assertEqual(self.period_oct.drift_state, "drifted")
 
     def test_invoice_edited_under_an_exception_names_the_log(self):
         with freeze_time("2026-12-16 09:00:00"):

@@ -18,6 +18,17 @@ from odoo.tests import HttpCase, tagged
 from .common_pack import PackCommon
 
 
+def cjk_font():
+    """Whether fontconfig has a font for Chinese (Debian: fonts-noto-cjk)."""
+    if not shutil.which("fc-list"):
+        return False
+    return bool(
+        subprocess.run(
+            ["fc-list", ":lang=zh", "file"], capture_output=True, check=False
+        ).stdout.strip()
+    )
+
+
 def pdf_text(data, first=None, last=None):
     """Return the text of PDF ``data`` as ``pdftotext -layout`` reads it."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
@@ -90,8 +101,12 @@ class TestPackFiles(PackCommon, HttpCase):
             # cost of goods sold, returns and discounts
             "Cost of goods sold 700.00, cost taken back by returns -80.00",
             "discounts granted 80.00",
+            # ledgers and aging buckets in words, not codes
+            "Accrued Revenue (Accrued",
+            "Not Due",
         ):
             self.assertIn(figure, text)
+        self.assertNotIn("not_due", text)
 
     def test_workbook_carries_the_figures_typed(self):
         book = self._book()
@@ -164,3 +179,38 @@ class TestPackFiles(PackCommon, HttpCase):
         self.assertEqual(kind, "pdf")
         text = " ".join(pdf_text(content).split())
         self.assertIn("Team East 1000.00 720.00 -280.00 72.00", text)
+
+    @skipIf(not cjk_font(), "no Chinese font (Debian: fonts-noto-cjk)")
+    def test_pdf_in_chinese_for_a_chinese_user(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search(
+            [("name", "=", "sales_closing")]
+        )._update_translations(["zh_CN"], overwrite=True)
+        manager = self.closing_manager
+        manager.lang = "zh_CN"
+        content, kind = (
+            self.env["ir.actions.report"]
+            .with_user(manager)
+            .with_context(lang=manager.lang, force_report_rendering=True)
+            .sudo()
+            ._render_qweb_pdf(
+                "sales_closing.action_report_close_pack", self.snapshot.ids
+            )
+        )
+        self.assertEqual(kind, "pdf")
+        first_page = pdf_text(content, 1)
+        # the headings in Chinese, drawn with a font that has the glyphs
+        # (pdftotext reads them back only then), the fingerprint still there
+        for heading in ("销售结账包", "销售汇总", "公司"):
+            self.assertIn(heading, first_page)
+        self.assertNotIn("Sales Close Pack", first_page)
+        self.assertIn(self.snapshot.fingerprint, first_page)
+        text = pdf_text(content)
+        for heading in (
+            "应收账款账龄",
+            "与总账核对",
+            "检查与豁免",
+            "签核",
+            "按产品类别",
+        ):
+            self.assertIn(heading, text)

@@ -81,3 +81,53 @@ class TestUi(HttpCase):
             "Checks run by Administrator as of 2020-03-31: 0 blocking", bodies
         )
         self.assertIn("Advanced from Invoicing Locked to Closed", bodies)
+
+    def test_close_pack_tour(self):
+        """In a real browser, a manager closes a month, opens its close pack
+        and downloads both files; the same URLs answer with the files."""
+        admin = self.env.ref("base.user_admin")
+        period = self.env["sale.closing.period"].create(
+            {
+                "name": "2020-04",
+                "company_id": admin.company_id.id,
+                "date_start": "2020-04-01",
+                "date_end": "2020-04-30",
+            }
+        )
+        period._set_stage("invoicing_locked")
+        self.start_tour(
+            "/odoo/action-sales_closing.sale_closing_period_action",
+            "sales_closing_close_pack",
+            login="admin",
+        )
+        self.assertEqual(period.state, "closed")
+        snapshot = period.snapshot_id
+        self.assertEqual(snapshot.version, 1)
+        self.authenticate("admin", "admin")
+        # Odoo renders a report's HTML while it runs tests (wkhtmltopdf
+        # would fetch its assets from this very server): the pack keeps that
+        # HTML under its own name. The real PDF: TestPackFiles.
+        files = [
+            (snapshot.action_download_pdf(), "text/html", b"<"),
+            (
+                snapshot.action_download_xlsx(),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                b"PK",
+            ),
+        ]
+        for action, mimetype, start in files:
+            response = self.url_open(action["url"])
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(response.headers["Content-Type"].split(";")[0], mimetype)
+            self.assertIn("attachment", response.headers["Content-Disposition"])
+            self.assertTrue(response.content.lstrip().startswith(start))
+        # closed again outside the browser, told to run wkhtmltopdf: version 2
+        # downloads as a PDF
+        period._reopen("tour: a real PDF", stage_from="closed")
+        period.with_context(force_report_rendering=True).action_advance(
+            "invoicing_locked", "closed"
+        )
+        response = self.url_open(period.snapshot_id.action_download_pdf()["url"])
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertTrue(response.content.startswith(b"%PDF"))

@@ -8,6 +8,7 @@ with stock (one invoiced on delivery, one on order) and an export pricelist.
 from types import SimpleNamespace
 
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 
 from odoo import fields
 
@@ -117,10 +118,23 @@ def create_products(env, company):
     warehouse = env["stock.warehouse"].search(
         [("company_id", "=", company.id)], limit=1
     )
-    for product in shipped | ordered:
-        env["stock.quant"]._update_available_quantity(
-            product, warehouse.lot_stock_id, 1000
-        )
+    # counted in through an inventory adjustment dated before the demo's
+    # months, so that the stock has a value and the close pack's stock
+    # movement opens with it (a bare quant has no valuation layer)
+    counted = fields.Date.context_today(env.user).replace(day=1) - relativedelta(
+        months=3, days=1
+    )
+    with freeze_time(f"{counted} 08:00:00"):
+        env["stock.quant"].with_context(inventory_mode=True).create(
+            [
+                {
+                    "product_id": product.id,
+                    "location_id": warehouse.lot_stock_id.id,
+                    "inventory_quantity": 1000,
+                }
+                for product in shipped | ordered
+            ]
+        ).action_apply_inventory()
     env.invalidate_all()
     for product in shipped | ordered:
         info(

@@ -150,3 +150,60 @@ registry.category("web_tour.tours").add("sales_closing_guided_close", {
         },
     ],
 });
+
+// A Closing Manager closes a month from the period form, opens its close
+// pack and downloads the PDF and the workbook (the test fetches the same
+// URLs: a tour cannot see a download).
+registry.category("web_tour.tours").add("sales_closing_close_pack", {
+    url: "/odoo/action-sales_closing.sale_closing_period_action",
+    steps: () => [
+        {
+            content: "Open the period",
+            trigger: ".o_list_view .o_data_row td[name='name']:contains('2020-04')",
+            run: "click",
+        },
+        {
+            content: "Close it",
+            trigger: ".o_form_view .o_statusbar_buttons button:contains('Close Period')",
+            run: "click",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "The period is closed",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Closed')",
+        },
+        {
+            content: "Open its close packs",
+            trigger: ".o_form_view .oe_stat_button:contains('Close Packs')",
+            run: "click",
+        },
+        {
+            content: "Open version 1",
+            trigger: ".o_list_view .o_data_row td[name='version']:contains('1')",
+            run: "click",
+        },
+        {
+            content: "The pack names its period and version",
+            trigger: ".o_form_view h1:contains('2020-04, version 1')",
+        },
+        {
+            content: "Download the PDF",
+            trigger: ".o_form_view .o_form_statusbar button:contains('Download PDF'):enabled",
+            run: "click",
+        },
+        {
+            content: "Download the workbook",
+            trigger: ".o_form_view .o_form_statusbar button:contains('Download Workbook'):enabled",
+            run: "click",
+        },
+        {
+            content: "Still on the pack: both files were downloads",
+            trigger:
+                ".o_form_view:has(.o_form_statusbar button:contains('Download Workbook'):enabled) h1:contains('2020-04, version 1')",
+        },
+    ],
+});
