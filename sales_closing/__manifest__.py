@@ -37,6 +37,7 @@
         "wizards/sale_closing_close_views.xml",
         "wizards/sale_closing_review_views.xml",
         "views/menus.xml",
+        "data/sale_closing_aging_bucket_data.xml",
     ],
     "assets": {
         "web.assets_tests": ["sales_closing/static/tests/tours/*.js"],

@@ -70,7 +70,10 @@ def demo_serve(runner: OdooRunner, port: int) -> int:
         return 1
     say(
         f"\n[demo] Odoo serves {DEMO_DB} at http://127.0.0.1:{port}/odoo\n"
-        "[demo] login: admin / password: admin — Ctrl-C to stop\n"
+        "[demo] login: admin / password: admin (English)\n"
+        "[demo] login: manager / password: manager (Closing Manager, "
+        "Simplified Chinese)\n"
+        "[demo] Ctrl-C to stop\n"
     )
     serve_args = [
         f"--database={DEMO_DB}",

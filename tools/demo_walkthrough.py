@@ -17,7 +17,9 @@ The script
    closed again), showing at each stage what is locked and trying changes
    that must be refused or allowed;
 4. makes a gap in the invoice numbers and a sales anomaly on purpose in the
-   current month and shows the checks that find them.
+   current month and shows the checks that find them;
+5. loads Simplified Chinese and creates a second Closing Manager who works
+   in it (login ``manager``, password ``manager``).
 
 It commits after each section (the shell itself never commits) and exits
 with status 1 as soon as an expected refusal does not happen or anything
@@ -39,6 +41,7 @@ sys.path.insert(0, os.environ.get("SALES_CLOSING_TOOLS") or "tools")
 from walkthrough import (  # noqa: E402 -- importable once tools/ is on sys.path
     checks,
     close_pack,
+    chinese,
     closed,
     invoicing_locked,
     numbering_anomalies,
@@ -69,6 +72,7 @@ def run_sections(shell_env, env):
     reopen.close_again(env, demo)
     close_pack.close_pack_again(env, demo)
     numbering_anomalies.numbering_and_anomalies(env, demo)
+    chinese.chinese_manager(env, demo)
     summary.summary(env, demo)
 
 

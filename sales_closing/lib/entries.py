@@ -205,24 +205,6 @@ def check_balanced(lines, rounding):
         raise ValueError(f"entry lines do not balance: {from_units(total, rounding)}")
 
 
-def parse_percentages(text, limits):
-    """Parse one percentage per aging bucket of ``limits`` (not due first).
-
-    >>> parse_percentages("0, 5, 20, 50, 100", [30, 60, 90])
-    [0.0, 5.0, 20.0, 50.0, 100.0]
-    """
-    try:
-        values = [float(part) for part in (text or "").split(",") if part.strip()]
-    except ValueError as error:
-        raise ValueError("percentages are numbers") from error
-    expected = len(limits) + 2
-    if len(values) != expected:
-        raise ValueError(f"{expected} percentages are needed, one per bucket")
-    if any(value < 0 or value > 100 for value in values):
-        raise ValueError("percentages are between 0 and 100")
-    return values
-
-
 def allowance_required(residuals, date, limits, percentages, rounding):
     """Return {partner: allowance required} from open receivables.
 

@@ -12,7 +12,9 @@ in a few set-based queries; this module turns them into quantities and amounts:
   half-up, each invoice line rounded up, credit notes subtracted);
 - ``line_figures`` derives the amounts at the order line's net price and the
   delivered-vs-invoiced difference; ``to_company`` converts them at one rate;
-- ``aging_bucket`` sorts an overdue receivable into its bucket.
+- ``aging_limits`` checks aging buckets given by the day each starts and
+  returns their limits; ``aging_bucket`` sorts an overdue receivable into its
+  bucket.
 """
 
 import builtins
@@ -202,21 +204,39 @@ UomInfo(1.0, 0.01, 1), 100.0, 0.01)
     return float_round(total, rounding)
 
 
-def parse_buckets(text):
-    """Parse ``"30,60,90"`` into ``[30, 60, 90]``; refuse anything else.
+def aging_limits(starts, percentages=None):
+    """Return the bucket limits (days overdue) of aging buckets that start at
+    ``starts`` days overdue, checking them (and their ``percentages``, one per
+    bucket, when given); refuse anything else with a ``ValueError``.
 
-    >>> parse_buckets(" 30, 60 ,90")
+    The first bucket starts at 0 (not yet due, the due date included), the
+    second at 1 day overdue, each next one later; the last has no end.
+
+    >>> aging_limits([0, 1, 31, 61, 91])
     [30, 60, 90]
+    >>> aging_limits([0, 1])
+    []
     """
-    try:
-        limits = [int(part) for part in (text or "").split(",") if part.strip()]
-    except ValueError as error:
-        raise ValueError("aging buckets are whole numbers of days") from error
-    if not limits or any(limit <= 0 for limit in limits):
-        raise ValueError("aging buckets are positive numbers of days")
-    if limits != sorted(set(limits)):
-        raise ValueError("aging buckets must increase")
-    return limits
+    starts = list(starts)
+    if len(starts) < 2:
+        raise ValueError(
+            "at least two buckets are needed: not due (from 0 days) and "
+            "overdue (from 1 day)"
+        )
+    if any(not isinstance(start, int) or start < 0 for start in starts):
+        raise ValueError("days are whole numbers, 0 or more")
+    if starts[0] != 0:
+        raise ValueError("the first bucket starts at 0 days (not yet due)")
+    if starts[1] != 1:
+        raise ValueError("the second bucket starts at 1 day overdue")
+    if any(low >= high for low, high in zip(starts, starts[1:], strict=False)):
+        raise ValueError("each bucket starts later than the one before it")
+    if percentages is not None:
+        if len(percentages) != len(starts):
+            raise ValueError("one percentage per bucket")
+        if any(value < 0 or value > 100 for value in percentages):
+            raise ValueError("percentages are between 0 and 100")
+    return [start - 1 for start in starts[2:]]
 
 
 def bucket_labels(limits):
@@ -230,7 +250,7 @@ def bucket_labels(limits):
     for limit in limits:
         labels.append(f"{low}-{limit}")
         low = limit + 1
-    labels.append(f"{limits[-1]}+")
+    labels.append(f"{limits[-1] if limits else 0}+")
     return labels
 
 
@@ -249,7 +269,7 @@ def aging_bucket(days_overdue, limits):
         if days_overdue <= limit:
             return f"{low}-{limit}"
         low = limit + 1
-    return f"{limits[-1]}+"
+    return f"{limits[-1] if limits else 0}+"
 
 
 def price_differs(order_price, invoice_price, tolerance_percent, rounding):

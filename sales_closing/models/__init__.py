@@ -46,3 +46,4 @@ from . import stock_move_line
 from . import account_move
 from . import account_move_line
 from . import account_payment
+from . import sale_closing_aging_bucket

@@ -7,6 +7,9 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..lib import figures as figures_lib
+from .sale_closing_aging_bucket import DEFAULT_AGING_BUCKETS
+
 #: The company setting that says whether a document type is locked.
 LOCK_SETTING_FIELDS = {
     "order": "sale_closing_lock_orders",
@@ -101,6 +104,13 @@ class ResCompany(models.Model):
         help="When a period ended this many days ago and is not closed, every "
         "closing manager gets a to-do on it, and the dashboard shows it overdue.",
     )
+    sale_closing_aging_bucket_ids = fields.One2many(
+        comodel_name="sale.closing.aging.bucket",
+        inverse_name="company_id",
+        string="Aging Buckets",
+        help="Shared by the receivables aging check, the bad-debt allowance "
+        "rules and the close pack's aging.",
+    )
     # Technical: the last day of the latest period holding orders and
     # deliveries (resp. invoices and payments). Dates after them are never
     # locked by sales_closing, so the ORM hooks skip their search there.
@@ -141,7 +151,76 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.constrains("sale_closing_aging_bucket_ids")
+    def _check_sale_closing_aging(self):
+        """Refuse an aging bucket set that leaves receivables out or gives a
+        percentage outside 0–100."""
+        for company in self:
+            try:
+                company._get_sale_closing_aging()
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the aging buckets (%(buckets)s) are wrong: "
+                        "%(error)s. Start the first at 0 days (not yet due), the "
+                        "second at 1 day overdue, each next one later, with "
+                        "percentages between 0 and 100.",
+                        company=company.name,
+                        buckets=", ".join(
+                            f"{bucket.days_from}: {bucket.percentage:g}%"
+                            for bucket in company.sale_closing_aging_bucket_ids
+                        )
+                        or self.env._("none"),
+                        error=str(error),
+                    )
+                ) from error
+
+    # === CRUD === #
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._ensure_sale_closing_aging_buckets()
+        return companies
+
+    def write(self, vals):
+        if "sale_closing_aging_bucket_ids" not in vals:
+            return super().write(vals)
+        # the buckets are checked as a set once all of them are written, not
+        # one command at a time (an edit may pass through an invalid state)
+        return super(
+            ResCompany, self.with_context(sale_closing_aging_write=True)
+        ).write(vals)
+
     # === BUSINESS METHODS === #
+    def _ensure_sale_closing_aging_buckets(self):
+        """Give the companies without aging buckets the default set."""
+        missing = self.sudo().filtered(lambda c: not c.sale_closing_aging_bucket_ids)
+        if missing:
+            self.env["sale.closing.aging.bucket"].sudo().create(
+                [
+                    {"company_id": company.id, "days_from": days, "percentage": rate}
+                    for company in missing
+                    for days, rate in DEFAULT_AGING_BUCKETS
+                ]
+            )
+
+    @api.model
+    def _install_sale_closing_aging_buckets(self):
+        """Give every company the default aging buckets (module install)."""
+        self.with_context(active_test=False).sudo().search(
+            []
+        )._ensure_sale_closing_aging_buckets()
+
+    def _get_sale_closing_aging(self):
+        """Return ``(limits, percentages)`` of this company's aging buckets:
+        the limits in days overdue (``lib/figures.py``) and one percentage
+        per bucket, not due first; a ``ValueError`` says what is wrong."""
+        self.ensure_one()
+        buckets = self.sudo().sale_closing_aging_bucket_ids.sorted("days_from")
+        percentages = buckets.mapped("percentage")
+        limits = figures_lib.aging_limits(buckets.mapped("days_from"), percentages)
+        return limits, percentages
+
     def _sale_closing_locks(self, document_type):
         """Return whether this company locks documents of ``document_type``."""
         self.ensure_one()

@@ -42,3 +42,6 @@ class ResConfigSettings(models.TransientModel):
     sale_closing_reminder_days = fields.Integer(
         related="company_id.sale_closing_reminder_days", readonly=False
     )
+    sale_closing_aging_bucket_ids = fields.One2many(
+        related="company_id.sale_closing_aging_bucket_ids", readonly=False
+    )

@@ -25,8 +25,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date
 
-from ..lib import figures as figures_lib
-
 CHECK_CODES = [
     ("draft_invoice", "Draft invoices in the period"),
     ("delivered_not_invoiced", "Delivered, not invoiced"),
@@ -96,10 +94,11 @@ class SaleClosingCheck(models.Model):
         string="Price Tolerance (%)",
         help="Order and invoice unit prices may differ by this percentage.",
     )
-    aging_buckets = fields.Char(
-        default="30,60,90",
-        help="Upper limits, in days overdue, of the aging buckets: "
-        "30,60,90 gives not due, 1-30, 31-60, 61-90 and over 90.",
+    aging_bucket_summary = fields.Char(
+        string="Aging Buckets",
+        compute="_compute_aging_bucket_summary",
+        help="The company's aging buckets, set in the Settings (Sales "
+        "Closing): shared with the bad-debt allowance rules.",
     )
 
     _sql_constraints = [
@@ -117,8 +116,19 @@ class SaleClosingCheck(models.Model):
         for check in self:
             check.name = labels.get(check.code, check.code)
 
+    @api.depends("code", "company_id.sale_closing_aging_bucket_ids.days_from")
+    def _compute_aging_bucket_summary(self):
+        for check in self:
+            check.aging_bucket_summary = (
+                ", ".join(
+                    check.company_id.sudo().sale_closing_aging_bucket_ids.mapped("name")
+                )
+                if check.code == "receivable_aging"
+                else False
+            )
+
     # === CONSTRAINTS === #
-    @api.constrains("min_amount", "tolerance", "aging_buckets")
+    @api.constrains("min_amount", "tolerance")
     def _check_thresholds(self):
         for check in self:
             if check.min_amount < 0 or check.tolerance < 0:
@@ -129,17 +139,6 @@ class SaleClosingCheck(models.Model):
                         check=check.name,
                     )
                 )
-            if check.code == "receivable_aging":
-                try:
-                    figures_lib.parse_buckets(check.aging_buckets)
-                except ValueError as error:
-                    raise ValidationError(
-                        self.env._(
-                            "Aging buckets %(buckets)s: write increasing numbers "
-                            "of days separated by commas, such as 30,60,90.",
-                            buckets=check.aging_buckets or "",
-                        )
-                    ) from error
 
     # === ACTIONS === #
     @api.model

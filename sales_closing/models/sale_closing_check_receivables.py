@@ -10,6 +10,7 @@ One ``_get_results_<code>`` method per check code, called by
 from collections import defaultdict
 
 from odoo import models
+from odoo.exceptions import UserError
 
 from ..lib import figures as figures_lib
 
@@ -26,8 +27,23 @@ class SaleClosingCheck(models.Model):
             ]._get_receivable_residuals(period.company_id, period.date_end)
         return data["receivables"]
 
+    def _get_aging_limits(self, period):
+        """Return the limits (days overdue) of the aging buckets of the
+        period's company; refuse the run if they are wrong."""
+        try:
+            return period.company_id._get_sale_closing_aging()[0]
+        except ValueError as error:
+            raise UserError(
+                self.env._(
+                    "%(company)s: the aging buckets are wrong (%(error)s). "
+                    "Correct them in the Settings, under Sales Closing.",
+                    company=period.company_id.name,
+                    error=str(error),
+                )
+            ) from error
+
     def _get_results_receivable_aging(self, period, data):
-        limits = figures_lib.parse_buckets(self.aging_buckets)
+        limits = self._get_aging_limits(period)
         rounding = period.company_id.currency_id.rounding
         totals = defaultdict(float)
         for row in self._receivable_rows(period, data):

@@ -31,20 +31,9 @@ class SaleClosingPeriod(models.Model):
 
     # --- aging ------------------------------------------------------------------
     def _get_pack_aging_limits(self):
-        """Return the aging bucket limits (days overdue) of the company's
-        receivables aging check (30, 60, 90 by default)."""
-        check = (
-            self.env["sale.closing.check"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("code", "=", "receivable_aging"),
-                ],
-                limit=1,
-            )
-        )
-        return figures_lib.parse_buckets(check.aging_buckets or "30,60,90")
+        """Return the limits (days overdue) of the company's aging buckets,
+        the ones the receivables aging check and the allowance rules use."""
+        return self.company_id._get_sale_closing_aging()[0]
 
     def _get_pack_aging(self, residuals):
         """Return the open receivables at the end by customer and bucket:

@@ -236,9 +236,9 @@ class SaleClosingPeriod(models.Model):
         self.invalidate_recordset()
         self.message_post(
             body=self.env._(
-                "Checks run by %(user)s as of %(date)s: %(blocking)s blocking, "
-                "%(warnings)s warning(s), %(info)s info line(s), %(waived)s "
-                "waived; %(lines)s order line(s) reconciled.",
+                "Checks run by %(user)s as of %(date)s: blocking %(blocking)s, "
+                "warnings %(warnings)s, info %(info)s, waived %(waived)s; order "
+                "lines reconciled: %(lines)s.",
                 user=self.env.user.name,
                 date=self.date_end,
                 blocking=self.blocking_count,

@@ -31,6 +31,17 @@ class SaleClosingPeriod(models.Model):
         search="_search_has_blocking",
     )
 
+    end_status = fields.Char(
+        string="Period End",
+        compute="_compute_days_since_end",
+        help="How long ago the period ended, or when it ends.",
+    )
+    can_advance = fields.Boolean(
+        compute="_compute_can_advance",
+        help="The period can move to its next stage now: it is not closed, "
+        "the previous period has reached that stage, and it has ended (or the "
+        "company allows closing early).",
+    )
     can_reopen = fields.Boolean(
         compute="_compute_can_reopen",
         help="The period is past Open and the next period is Open (or none).",
@@ -45,6 +56,23 @@ class SaleClosingPeriod(models.Model):
                 period.state, period.next_period_id.state or None
             )
 
+    @api.depends("state", "company_id", "date_end")
+    def _compute_can_advance(self):
+        # not stored: read afresh with the previous period's stage and today
+        for period in self:
+            company = period.company_id
+            period.can_advance = bool(
+                period.state
+                and period.date_end
+                and not periods_lib.advance_refusal(
+                    period.state,
+                    period.previous_period_id.state or None,
+                    period.date_end,
+                    company._sale_closing_today(),
+                    company.sale_closing_allow_early_close,
+                )
+            )
+
     @api.depends("date_end", "state", "company_id")
     def _compute_days_since_end(self):
         for period in self:
@@ -52,9 +80,11 @@ class SaleClosingPeriod(models.Model):
             if not period.date_end or not company:
                 period.days_since_end = 0
                 period.close_overdue = False
+                period.end_status = False
                 continue
             days = (company._sale_closing_today() - period.date_end).days
             period.days_since_end = days
+            period.end_status = self._get_end_status(days)
             period.close_overdue = (
                 period.state != "closed" and days > company.sale_closing_reminder_days
             )
@@ -87,6 +117,20 @@ class SaleClosingPeriod(models.Model):
         return self.env["sale.closing.close"]._get_start_action(self)
 
     # === BUSINESS METHODS === #
+    @api.model
+    def _get_end_status(self, days):
+        """Return how long ago a period ended ``days`` days ago (negative:
+        when it ends), one sentence each for one day and for several."""
+        if days > 1:
+            return self.env._("Ended %(days)s days ago", days=days)
+        if days == 1:
+            return self.env._("Ended yesterday")
+        if days == 0:
+            return self.env._("Ends today")
+        if days == -1:
+            return self.env._("Ends tomorrow")
+        return self.env._("Ends in %(days)s days", days=-days)
+
     @api.model
     def _get_overdue_periods(self):
         """Return the periods not closed whose company's reminder delay after

@@ -1,7 +1,8 @@
 # Copyright 2026 The sales_closing authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The posting rule model: its fields and the validation of its journal,
-accounts, aging percentages and label.
+accounts and label. An allowance rule weights the company's aging buckets
+(``sale.closing.aging.bucket``, shared with the receivables aging check).
 
 What a rule takes in (its scope) is in ``sale_closing_posting_rule_scope.py``;
 the amounts it posts and the entry it builds, in
@@ -12,7 +13,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib import entries as entries_lib
-from ..lib import figures as figures_lib
 
 RULE_TYPES = [
     ("accrued", "Accrued Revenue"),
@@ -117,8 +117,14 @@ class SaleClosingPostingRule(models.Model):
             ("none", "None"),
         ],
         string="Analytic",
-        default="line",
+        compute="_compute_analytic_mode",
+        store=True,
+        readonly=False,
         required=True,
+        precompute=True,
+        help="Revenue rules: the analytic distribution of each order line, a "
+        "fixed one, or none. Allowance: a fixed distribution or none (a "
+        "receivable has no order line).",
     )
     threshold = fields.Monetary(
         tracking=True,
@@ -138,19 +144,13 @@ class SaleClosingPostingRule(models.Model):
         required=True,
         precompute=True,
     )
-    aging_buckets = fields.Char(
-        tracking=True,
-        default="30,60,90",
-        help="Allowance: upper limits, in days overdue, of the aging buckets.",
+    aging_bucket_ids = fields.One2many(
+        related="company_id.sale_closing_aging_bucket_ids",
+        string="Aging Buckets",
     )
-    aging_percentages = fields.Char(
-        tracking=True,
-        string="Percentages",
-        default="0,5,20,50,100",
-        help="Allowance: one percentage per bucket, not yet due first, "
-        "then each bucket, then over the last limit.",
+    bucket_summary = fields.Char(
+        string="Percentages by Bucket", compute="_compute_bucket_summary"
     )
-    bucket_summary = fields.Char(compute="_compute_bucket_summary")
     entry_count = fields.Integer(
         string="Posted Entries", compute="_compute_entry_count"
     )
@@ -167,6 +167,16 @@ class SaleClosingPostingRule(models.Model):
                     "none" if rule.rule_type == "allowance" else "next_period"
                 )
 
+    @api.depends("rule_type")
+    def _compute_analytic_mode(self):
+        """Revenue rules take the analytic of each order line; an allowance
+        has none to take it from."""
+        for rule in self:
+            if rule.rule_type == "allowance" and rule.analytic_mode in (False, "line"):
+                rule.analytic_mode = "none"
+            elif not rule.analytic_mode:
+                rule.analytic_mode = "line"
+
     def _compute_entry_count(self):
         counts = dict(
             self.env["account.move"]
@@ -180,21 +190,18 @@ class SaleClosingPostingRule(models.Model):
         for rule in self:
             rule.entry_count = counts.get(rule, 0)
 
-    @api.depends("rule_type", "aging_buckets", "aging_percentages")
+    @api.depends(
+        "rule_type",
+        "company_id.sale_closing_aging_bucket_ids.days_from",
+        "company_id.sale_closing_aging_bucket_ids.percentage",
+    )
     def _compute_bucket_summary(self):
         for rule in self:
-            rule.bucket_summary = False
-            if rule.rule_type != "allowance":
-                continue
-            try:
-                limits = figures_lib.parse_buckets(rule.aging_buckets)
-                rates = entries_lib.parse_percentages(rule.aging_percentages, limits)
-            except ValueError:
-                continue
-            labels = figures_lib.bucket_labels(limits)
-            labels[0] = self.env._("not due")
-            rule.bucket_summary = ", ".join(
-                f"{label}: {rate:g}%" for label, rate in zip(labels, rates, strict=True)
+            buckets = rule.company_id.sudo().sale_closing_aging_bucket_ids
+            rule.bucket_summary = (
+                ", ".join(f"{b.name}: {b.percentage:g}%" for b in buckets)
+                if rule.rule_type == "allowance"
+                else False
             )
 
     # === ACTIONS === #
@@ -286,25 +293,19 @@ class SaleClosingPostingRule(models.Model):
                 )
             )
 
-    @api.constrains("rule_type", "aging_buckets", "aging_percentages")
-    def _check_percentages(self):
-        for rule in self.filtered(lambda r: r.rule_type == "allowance"):
-            try:
-                limits = figures_lib.parse_buckets(rule.aging_buckets)
-                entries_lib.parse_percentages(rule.aging_percentages, limits)
-            except ValueError as error:
+    @api.constrains("rule_type", "analytic_mode")
+    def _check_analytic_mode(self):
+        for rule in self:
+            if rule.rule_type == "allowance" and rule.analytic_mode == "line":
                 raise ValidationError(
                     self.env._(
-                        "Posting rule %(rule)s: the aging buckets (%(buckets)s) or "
-                        "their percentages (%(percentages)s) are wrong: %(error)s. "
-                        "Give increasing whole days, and one percentage between 0 "
-                        "and 100 per bucket (not due, each bucket, over the last).",
+                        "Posting rule %(rule)s: an allowance provides for "
+                        "receivables, which have no order line to take the "
+                        "analytic distribution from. Choose a fixed distribution "
+                        "or none.",
                         rule=rule.name,
-                        buckets=rule.aging_buckets or "",
-                        percentages=rule.aging_percentages or "",
-                        error=str(error),
                     )
-                ) from error
+                )
 
     @api.constrains("label")
     def _check_label(self):

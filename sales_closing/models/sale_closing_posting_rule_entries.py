@@ -13,7 +13,6 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 
 from ..lib import entries as entries_lib
-from ..lib import figures as figures_lib
 
 #: The sign of the balance-sheet leg of each rule type (1: debit).
 BALANCE_SHEET_SIGN = {"accrued": 1, "deferred": -1, "allowance": -1}
@@ -128,6 +127,24 @@ class SaleClosingPostingRule(models.Model):
             current[partner.commercial_partner_id.id] -= balance
         return current
 
+    def _get_aging(self, company):
+        """Return ``(limits, percentages)`` of the aging buckets of
+        ``company`` (shared with the receivables aging check); refuse if
+        they are wrong."""
+        try:
+            return company._get_sale_closing_aging()
+        except ValueError as error:
+            raise UserError(
+                self.env._(
+                    "Posting rule %(rule)s: the aging buckets of %(company)s are "
+                    "wrong (%(error)s). Correct them in the Settings, under Sales "
+                    "Closing.",
+                    rule=self.name,
+                    company=company.name,
+                    error=str(error),
+                )
+            ) from error
+
     def _get_allowance_items(self, period, residuals, current, partner_ids):
         """Return ``(items, receivable line ids by customer)`` of an
         allowance rule: per customer of ``partner_ids``, the required
@@ -141,8 +158,7 @@ class SaleClosingPostingRule(models.Model):
         self.ensure_one()
         company = period.company_id
         rounding = company.currency_id.rounding
-        limits = figures_lib.parse_buckets(self.aging_buckets)
-        rates = entries_lib.parse_percentages(self.aging_percentages, limits)
+        limits, rates = self._get_aging(company)
         residuals = [row for row in residuals if row["partner_id"] in partner_ids]
         required = entries_lib.allowance_required(
             [(r["partner_id"], r["date_maturity"], r["residual"]) for r in residuals],
@@ -198,8 +214,11 @@ class SaleClosingPostingRule(models.Model):
         keys = tuple(
             key
             for key, wanted in (
-                ("partner", self.group_partner),
-                ("analytic", self.group_analytic),
+                # an allowance is kept per customer (its balance is read back
+                # per customer at the next close) and carries its one analytic
+                # distribution (fixed or none) whatever the grouping says
+                ("partner", self.group_partner or self.rule_type == "allowance"),
+                ("analytic", self.group_analytic or self.rule_type == "allowance"),
                 ("currency", self.group_currency),
             )
             if wanted

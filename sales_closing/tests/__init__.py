@@ -32,3 +32,5 @@ from . import test_review
 from . import test_configuration
 from . import test_checks_anomaly_cost
 from . import test_pack_tie_out
+from . import test_aging_buckets
+from . import test_ui_review

@@ -4,7 +4,7 @@
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -97,9 +97,15 @@ class TestChecksReceivables(ChecksCommon):
         self._pay(invoice, "2026-10-20")
         self.assertFalse(self._results("receivable_aging"))
 
+    def _set_buckets(self, starts):
+        """Give the company aging buckets starting at ``starts`` days."""
+        self.env.company.sale_closing_aging_bucket_ids = [Command.clear()] + [
+            Command.create({"days_from": days}) for days in starts
+        ]
+
     def test_receivable_aging_custom_buckets(self):
         self._unpaid_invoice()
-        self._check("receivable_aging").aging_buckets = "10,20"
+        self._set_buckets([0, 1, 11, 21])
         # due October 5: 26 days overdue on October 31, past the last limit
         results = self._results("receivable_aging")
         self.assertRecordValues(results, [{"aging_bucket": "20+", "amount": 1000.0}])
@@ -107,17 +113,24 @@ class TestChecksReceivables(ChecksCommon):
 
     def test_receivable_aging_custom_buckets_middle(self):
         self._unpaid_invoice(day="2026-10-15")
-        self._check("receivable_aging").aging_buckets = "10,20"
+        self._set_buckets([0, 1, 11, 21])
         # due October 15: 16 days overdue on October 31
         self.assertEqual(self._results("receivable_aging").aging_bucket, "11-20")
 
-    def test_receivable_aging_decreasing_buckets_refused(self):
-        with self.assertRaisesRegex(ValidationError, "Aging buckets 60,30"):
-            self._check("receivable_aging").aging_buckets = "60,30"
+    def test_receivable_aging_two_buckets_on_one_day_refused(self):
+        before = self.env.company.sale_closing_aging_bucket_ids.mapped("days_from")
+        with self.assertRaises(ValidationError) as caught:
+            self._set_buckets([0, 1, 31, 31])
+        self.assertRegex(str(caught.exception), "later than the one before")
+        self.env.invalidate_all()
+        self.assertEqual(
+            self.env.company.sale_closing_aging_bucket_ids.mapped("days_from"), before
+        )
 
-    def test_receivable_aging_text_buckets_refused(self):
-        with self.assertRaisesRegex(ValidationError, "Aging buckets abc"):
-            self._check("receivable_aging").aging_buckets = "abc"
+    def test_receivable_aging_negative_days_refused(self):
+        bucket = self.env.company.sale_closing_aging_bucket_ids[-1]
+        with self.assertRaisesRegex(ValidationError, "0 or more"):
+            bucket.days_from = -5
 
     # --- unmatched payments -------------------------------------------------
     def test_unmatched_payment_in_period(self):

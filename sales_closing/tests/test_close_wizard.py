@@ -50,7 +50,7 @@ class TestCloseWizard(PostingCommon):
         self.assertEqual(wizard.step, "review")
         # blocking first
         self.assertEqual(wizard.result_ids[0].check_code, "draft_invoice")
-        self.assertIn("1 blocking", wizard.step_done)
+        self.assertIn("blocking 1", wizard.step_done)
         wizard = self._follow(wizard.action_next())
         self.assertEqual(wizard.step, "entries")
         self.assertIn("Accrued rule", wizard.entry_summary)

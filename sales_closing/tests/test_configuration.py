@@ -7,7 +7,9 @@ period goes and what reopening undoes; Reopen is offered where it works."""
 from freezegun import freeze_time
 from lxml import etree
 
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common_posting import PostingCommon
 
@@ -93,3 +95,77 @@ class TestConfiguration(PostingCommon):
             setting = block.xpath(f".//field[@name='{name}']/ancestor::setting")
             self.assertEqual(len(setting), 1)
             self.assertEqual(len(setting[0].xpath(".//field")), 1)
+
+    def _visible_fields(self, rule_type, analytic_mode):
+        """Return the ``(field, label)`` of the rule form shown for a rule of
+        ``rule_type``: every ``invisible`` of the field and of its parents
+        evaluated as the web client does."""
+        arch = etree.fromstring(
+            self.env["sale.closing.posting.rule"].get_views([(False, "form")])["views"][
+                "form"
+            ]["arch"]
+        )
+        values = {
+            "rule_type": rule_type,
+            "analytic_mode": analytic_mode,
+            "active": True,
+            "entry_count": 0,
+            "id": 1,
+        }
+        shown = set()
+        for node in arch.xpath("//sheet//field[not(ancestor::list)]"):
+            expressions = [
+                n.get("invisible")
+                for n in [node, *node.iterancestors()]
+                if n.get("invisible")
+            ]
+            if not any(safe_eval(expr, dict(values)) for expr in expressions):
+                shown.add((node.get("name"), node.get("string")))
+        return shown
+
+    def test_rule_form_shows_the_fields_of_its_type(self):
+        revenue_only = {
+            ("pnl_account_id", "Income Account"),
+            ("sale_line_domain", None),
+            ("group_partner", None),
+            ("group_analytic", None),
+            ("group_currency", None),
+        }
+        allowance_only = {
+            ("pnl_account_id", "Bad-Debt Expense Account"),
+            ("partner_domain", None),
+            ("aging_bucket_ids", None),
+        }
+        both = {
+            ("rule_type", None),
+            ("journal_id", None),
+            ("account_id", None),
+            ("reversal", None),
+            ("threshold", None),
+            ("label", None),
+            ("analytic_mode", None),
+        }
+        for rule_type in ("accrued", "deferred"):
+            shown = self._visible_fields(rule_type, "line")
+            self.assertLessEqual(both | revenue_only, shown, rule_type)
+            self.assertFalse(shown & allowance_only, rule_type)
+        shown = self._visible_fields("allowance", "none")
+        self.assertLessEqual(both | allowance_only, shown)
+        self.assertFalse(shown & revenue_only)
+        self.assertNotIn(("analytic_distribution", None), shown)
+        self.assertIn(
+            ("analytic_distribution", None), self._visible_fields("allowance", "fixed")
+        )
+
+    def test_allowance_takes_no_analytic_from_order_lines(self):
+        rule = self._rule("allowance")
+        self.assertEqual(rule.analytic_mode, "none")
+        with self.assertRaisesRegex(ValidationError, "no order line"):
+            rule.analytic_mode = "line"
+        rule.unlink()
+        # switching a revenue rule to an allowance leaves "from the order line"
+        with Form(self.rule) as form:
+            form.rule_type = "allowance"
+            form.pnl_account_id = self.bad_debt
+            form.account_id = self.allowance_account
+            self.assertEqual(form.analytic_mode, "none")

@@ -58,14 +58,7 @@ class TestPostingRuleValidation(PostingCommon):
             "bad-debt expense account", "allowance", pnl_account_id=False
         )
 
-    def test_percentages_and_label_refused(self):
-        self._assert_refused(
-            "between 0 and 100", "allowance", aging_percentages="0,5,20,50,101"
-        )
-        self._assert_refused(
-            "5 percentages are needed", "allowance", aging_percentages="0,5,20"
-        )
-        self._assert_refused("increase", "allowance", aging_buckets="60,30")
+    def test_label_refused(self):
         self._assert_refused(
             "unknown placeholder \\{customer\\}", label="{period} {customer}"
         )

@@ -99,5 +99,5 @@ class TestReview(ChecksCommon):
         body = self.period_oct.message_ids[0].body
         # 3 drafts (blocking), 3 deliveries not done (warnings), no
         # receivable (nothing posted), 3 order lines
-        self.assertIn("3 blocking, 3 warning(s), 0 info line(s), 0 waived", body)
-        self.assertIn("3 order line(s) reconciled", body)
+        self.assertIn("blocking 3, warnings 3, info 0, waived 0", body)
+        self.assertIn("order lines reconciled: 3", body)

@@ -78,7 +78,7 @@ class TestUi(HttpCase):
         self.assertEqual(period.state, "closed")
         bodies = " ".join(period.message_ids.mapped("body"))
         self.assertIn(
-            "Checks run by Administrator as of 2020-03-31: 0 blocking", bodies
+            "Checks run by Administrator as of 2020-03-31: blocking 0", bodies
         )
         self.assertIn("Advanced from Invoicing Locked to Closed", bodies)
 

@@ -270,8 +270,8 @@ class SaleClosingClose(models.TransientModel):
         if period.checks_date:
             done.append(
                 self.env._(
-                    "Checks run on %(date)s by %(user)s: %(blocking)s blocking, "
-                    "%(warnings)s warning(s), %(waived)s waived.",
+                    "Checks run on %(date)s by %(user)s: blocking %(blocking)s, "
+                    "warnings %(warnings)s, waived %(waived)s.",
                     date=format_datetime(self.env, period.checks_date),
                     user=period.checks_user_id.name,
                     blocking=period.blocking_count,

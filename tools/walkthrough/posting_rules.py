@@ -38,6 +38,12 @@ def create_accounts(env):
 
 def create_rules(env, journal, accounts):
     """Create and print the accrued, deferred and allowance rules."""
+    # the company's aging buckets (shared by the aging check and the
+    # allowance): 1% of what is not yet due, the default for the rest
+    not_due = env.company.sale_closing_aging_bucket_ids.filtered(
+        lambda bucket: bucket.days_from == 0
+    )
+    not_due.percentage = 1.0
     rules = env["sale.closing.posting.rule"].create(
         [
             {
@@ -60,7 +66,6 @@ def create_rules(env, journal, accounts):
                 "journal_id": journal.id,
                 "account_id": accounts[2].id,
                 "pnl_account_id": accounts[3].id,
-                "aging_percentages": "1,5,20,50,100",
             },
         ]
     )

@@ -167,20 +167,6 @@ def test_threshold_is_absolute_and_inclusive_of_its_value():
     assert [i.source for i in skipped] == [1, 4]
 
 
-@pytest.mark.parametrize(
-    "text, message",
-    [
-        ("0,5,20,50", "5 percentages"),
-        ("0,5,20,50,101", "between 0 and 100"),
-        ("0,5,-1,50,100", "between 0 and 100"),
-        ("0,5,x,50,100", "numbers"),
-    ],
-)
-def test_percentages_refused(text, message):
-    with pytest.raises(ValueError, match=message):
-        entries.parse_percentages(text, [30, 60, 90])
-
-
 def test_allowance_by_bucket_worked_by_hand():
     end = datetime.date(2026, 3, 31)
     residuals = [

@@ -133,16 +133,47 @@ def test_aging_bucket_edges(days, expected):
     assert figures.aging_bucket(days, [30, 60, 90]) == expected
 
 
-@pytest.mark.parametrize("text", ["", "abc", "60,30", "0,30", "30,30", "-1"])
-def test_parse_buckets_refuses(text):
-    with pytest.raises(ValueError):
-        figures.parse_buckets(text)
+@pytest.mark.parametrize(
+    "starts, percentages, message",
+    [
+        ([], None, "at least two buckets"),
+        ([0], [0], "at least two buckets"),
+        ([0, 1, -5], None, "0 or more"),
+        ([0, 1, 30.5], None, "whole numbers"),
+        ([1, 30, 60], None, "first bucket starts at 0"),
+        ([0, 30, 60], None, "second bucket starts at 1"),
+        ([0, 1, 61, 31], None, "later than the one before"),
+        ([0, 1, 31, 31], None, "later than the one before"),
+        ([0, 1, 31], [0, 5], "one percentage per bucket"),
+        ([0, 1, 31], [0, 5, 101], "between 0 and 100"),
+        ([0, 1, 31], [0, -1, 20], "between 0 and 100"),
+    ],
+)
+def test_aging_limits_refuses(starts, percentages, message):
+    with pytest.raises(ValueError, match=message):
+        figures.aging_limits(starts, percentages)
+
+
+def test_aging_limits_of_the_default_buckets():
+    assert figures.aging_limits([0, 1, 31, 61, 91], [0, 5, 20, 50, 100]) == [
+        30,
+        60,
+        90,
+    ]
 
 
 def test_custom_buckets():
-    limits = figures.parse_buckets("10,20")
+    limits = figures.aging_limits([0, 1, 11, 21])
+    assert limits == [10, 20]
     assert figures.bucket_labels(limits) == ["not_due", "1-10", "11-20", "20+"]
     assert figures.aging_bucket(26, limits) == "20+"
+
+
+def test_two_buckets_not_due_and_overdue():
+    limits = figures.aging_limits([0, 1])
+    assert figures.bucket_labels(limits) == ["not_due", "0+"]
+    assert figures.aging_bucket(0, limits) == "not_due"
+    assert figures.aging_bucket(1, limits) == "0+"
 
 
 def test_price_differs_with_tolerance():
