@@ -43,4 +43,5 @@
     },
     "installable": True,
     "application": False,
+    "uninstall_hook": "uninstall_hook",
 }
