@@ -94,8 +94,10 @@ def test_worker_killed_mid_close(
     put_at(admin, closable, before)
     picture = where(admin, closable)
     hooks.arm(step, seconds=120)
+    # JSON-RPC through urllib: Python's XML-RPC client would send the
+    # request again on a new connection once the worker dies
     thread, outcome = in_thread(
-        lambda: managers[0].call(
+        lambda: managers[0].call_json(
             "sale.closing.period",
             "action_advance",
             [closable["id"]],
@@ -108,7 +110,8 @@ def test_worker_killed_mid_close(
     assert hooks.kill(pid), f"worker {pid} survived SIGKILL"
     thread.join(timeout=60)
     hooks.clear(step)
-    assert outcome and outcome[0][0] == "error", outcome  # the connection broke
+    # the connection broke: no answer, and no second attempt
+    assert outcome and outcome[0][0] == "error", outcome
     wait_until_served(admin)
     assert where(admin, closable) == picture, f"the kill at {step} left a trace"
     KILLS["survived"] += 1

@@ -31,3 +31,4 @@ from . import test_dashboard
 from . import test_review
 from . import test_configuration
 from . import test_lock_race
+from . import test_uninstall_hook
