@@ -44,4 +44,5 @@
     },
     "installable": True,
     "application": False,
+    "uninstall_hook": "uninstall_hook",
 }

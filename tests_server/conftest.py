@@ -119,3 +119,27 @@ def race(*calls) -> list[tuple[str, object]]:
     for thread in threads:
         thread.join(timeout=600)
     return results
+
+
+# --- figures and test hooks (issue 14: races, crashes) -----------------------
+
+
+def record_figure(server: dict, name: str, value) -> None:
+    """Keep a figure of this run for the stage's summary (``figures`` file
+    of the server description; nothing without one)."""
+    path = server.get("figures")
+    if not path:
+        return
+    figures = json.loads(Path(path).read_text()) if Path(path).is_file() else {}
+    figures[name] = value
+    Path(path).write_text(json.dumps(figures, indent=1, sort_keys=True))
+
+
+@pytest.fixture(scope="session")
+def hooks(server):
+    """The test-hook directory of the server (``lib/test_hooks.py``)."""
+    from hooks import Hooks  # noqa: PLC0415 -- beside this file
+
+    if not server.get("hooks"):
+        pytest.skip("the server runs without SALES_CLOSING_TEST_HOOKS")
+    return Hooks(Path(server["hooks"]))

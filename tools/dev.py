@@ -53,6 +53,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="skip the tests against a running server (tests_server/)",
     )
+    test.add_argument(
+        "--server-only",
+        action="store_true",
+        help="only the demo check and the server tests (no lint, plain or Odoo "
+        "tests)",
+    )
     test.add_argument("--no-odoo", action="store_true", help="skip the Odoo tests")
     test.add_argument("--test-tags", help="Odoo --test-tags (default /<modules>)")
     test.add_argument("--keep", action="store_true", help="keep cluster + database")

@@ -5,7 +5,14 @@ web client's own calls, as real users would).
 
 Owns: starting that server in multi-process mode (``running_server``),
 waiting until it answers, running ``tests_server/`` against it, counting its
-results, and failing the stage on any ERROR record in the server's log.
+results, failing the stage on any ERROR record in the server's log, printing
+the figures the tests recorded, and then the upgrade and uninstall check
+(``upgrade_check``) on the database they leave.
+
+The server runs with ``SALES_CLOSING_TEST_HOOKS`` set to a fresh directory:
+the add-on's test-only pauses (``sales_closing/lib/test_hooks.py``) are armed
+through it by the tests that kill a worker mid-close. No other Odoo the
+harness starts has it.
 """
 
 from __future__ import annotations
@@ -26,12 +33,14 @@ from harness import (
     free_port,
     header,
     junit_counts,
+    remove_tree,
     run_dir,
     run_tool,
     say,
 )
 from odoo_log import parse_odoo_log
 from odoo_run import OdooRunner, stop_process
+from upgrade_check import run_upgrade_check
 from venvs import LINT_REQUIREMENTS, ensure_venv
 
 SERVER_TESTS = REPO_ROOT / "tests_server"
@@ -55,7 +64,11 @@ def wait_until_up(proc: subprocess.Popen, url: str, timeout: float = 180) -> Non
 
 @contextlib.contextmanager
 def running_server(
-    runner: OdooRunner, dbname: str, log: Path, workers: int = 2
+    runner: OdooRunner,
+    dbname: str,
+    log: Path,
+    workers: int = 2,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Serve ``dbname`` with ``workers`` HTTP worker processes on a free
     loopback port (Odoo's own ``limit_time_real``); yield its URL."""
@@ -81,7 +94,7 @@ def running_server(
     assert command[1:3] == ["-m", "odoo"], command
     proc = subprocess.Popen(
         [command[0], str(launcher), *command[3:]],
-        env=runner.env(),
+        env=runner.env(extra_env),
         cwd=runner.work,
         stdin=subprocess.DEVNULL,
     )
@@ -102,8 +115,24 @@ def run_server_tests(tally, runner: OdooRunner, dbname: str) -> None:
     junit = run_dir() / "pytest-server.xml"
     junit.unlink(missing_ok=True)
     log = run_dir() / "server.log"
-    with tally.timed("server tests"), running_server(runner, dbname, log) as url:
-        server = {"url": url, "db": dbname, **ADMIN}
+    hooks = runner.work / "test-hooks"
+    remove_tree(hooks)
+    hooks.mkdir()
+    figures = run_dir() / "server-figures.json"
+    figures.unlink(missing_ok=True)
+    hook_env = {"SALES_CLOSING_TEST_HOOKS": str(hooks)}
+    with (
+        tally.timed("server tests"),
+        running_server(runner, dbname, log, extra_env=hook_env) as url,
+    ):
+        server = {
+            "url": url,
+            "db": dbname,
+            **ADMIN,
+            "hooks": str(hooks),
+            "log": str(log),
+            "figures": str(figures),
+        }
         env = dict(
             os.environ,
             PYTHONDONTWRITEBYTECODE="1",
@@ -119,3 +148,15 @@ def run_server_tests(tally, runner: OdooRunner, dbname: str) -> None:
     errors = parse_odoo_log(log.read_text(errors="replace").splitlines())
     for record in errors.error_records:
         tally.check_failed(f"server log: {record}")
+    with tally.timed("upgrade + uninstall"):
+        upgrade = run_upgrade_check(tally, runner, dbname)
+    say_figures(figures, upgrade)
+
+
+def say_figures(path: Path, upgrade: dict) -> None:
+    """Print the figures the server tests recorded (``conftest.record``)."""
+    recorded = json.loads(path.read_text()) if path.is_file() else {}
+    recorded.update(upgrade)
+    say("[server] figures of this run:")
+    for name, value in sorted(recorded.items()):
+        say(f"  {name}: {value}")

@@ -272,7 +272,7 @@ def cmd_test(args) -> int:
         tally.check_failed(
             f"{ADDON}/ add-on directory (with __manifest__.py) not found"
         )
-    if not args.odoo_only:
+    if not (args.odoo_only or args.server_only):
         run_python_stages(args, tally)
     if args.no_odoo:
         odoo_root, why = None, "--no-odoo given"
@@ -280,7 +280,8 @@ def cmd_test(args) -> int:
         odoo_root, where = find_odoo()
         why = f"Odoo 18 not found at {where}"
     if odoo_root:
-        stage(tally, "Odoo tests", run_odoo_tests, args, tally, odoo_root)
+        if not args.server_only:
+            stage(tally, "Odoo tests", run_odoo_tests, args, tally, odoo_root)
         if not (args.test_tags or args.no_demo):
             stage(
                 tally,

@@ -116,6 +116,11 @@ class ResCompany(models.Model):
     # locked by sales_closing, so the ORM hooks skip their search there.
     sale_closing_sales_lock_date = fields.Date(readonly=True, copy=False)
     sale_closing_invoicing_lock_date = fields.Date(readonly=True, copy=False)
+    # Technical: the last day of the first period after each of those dates
+    # (the only one that can lock next). Documents dated after it need no
+    # row lock either (see sale.closing.lock._get_racing_items).
+    sale_closing_sales_next_end = fields.Date(readonly=True, copy=False)
+    sale_closing_invoicing_next_end = fields.Date(readonly=True, copy=False)
 
     # === CONSTRAINTS === #
     @api.constrains(
@@ -232,6 +237,14 @@ class ResCompany(models.Model):
         if document_type in ("order", "delivery"):
             return self.sale_closing_sales_lock_date
         return self.sale_closing_invoicing_lock_date
+
+    def _sale_closing_next_end(self, document_type):
+        """Return the last day of the first period after the horizon of
+        ``document_type``: the only period that can lock next."""
+        self.ensure_one()
+        if document_type in ("order", "delivery"):
+            return self.sale_closing_sales_next_end
+        return self.sale_closing_invoicing_next_end
 
     def _sale_closing_tz(self):
         """Return the time zone in which this company's dates are read."""

@@ -12,9 +12,15 @@ import datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..lib import periods as periods_lib
+from ..lib import test_hooks
 from ..lib.changes import changed_fields, format_change
+
+#: How far ahead of UTC "today" may be for the manager who locks a period
+#: (UTC+14), plus a day for the transaction in flight to commit.
+RACE_MARGIN = datetime.timedelta(hours=14 + 24)
 
 
 class SaleClosingLock(models.AbstractModel):
@@ -25,24 +31,36 @@ class SaleClosingLock(models.AbstractModel):
     @api.model
     def _update_company_horizons(self, companies):
         """Store on each company the last day its periods lock, per stage:
-        documents dated after it need no period look-up."""
+        documents dated after it need no period look-up; and the last day of
+        the period that can lock next: documents dated after it need no row
+        lock either."""
         Period = self.env["sale.closing.period"].sudo()
         values = {}
-        for document_type, fname in (
-            ("order", "sale_closing_sales_lock_date"),
-            ("invoice", "sale_closing_invoicing_lock_date"),
+        for document_type, fname, next_fname in (
+            ("order", "sale_closing_sales_lock_date", "sale_closing_sales_next_end"),
+            (
+                "invoice",
+                "sale_closing_invoicing_lock_date",
+                "sale_closing_invoicing_next_end",
+            ),
         ):
-            groups = Period._read_group(
-                [
-                    ("company_id", "in", companies.ids),
-                    ("state", "in", periods_lib.locking_stages(document_type)),
-                ],
-                ["company_id"],
-                ["date_end:max"],
-            )
-            ends = {company.id: date_end for company, date_end in groups}
-            for company in companies:
-                values.setdefault(company, {})[fname] = ends.get(company.id, False)
+            stages = periods_lib.locking_stages(document_type)
+            for operator, aggregate, field_name in (
+                ("in", "date_end:max", fname),
+                # periods do not overlap and lock in order: the first one not
+                # locked yet ends first
+                ("not in", "date_end:min", next_fname),
+            ):
+                groups = Period._read_group(
+                    [("company_id", "in", companies.ids), ("state", operator, stages)],
+                    ["company_id"],
+                    [aggregate],
+                )
+                ends = {company.id: date_end for company, date_end in groups}
+                for company in companies:
+                    values.setdefault(company, {})[field_name] = ends.get(
+                        company.id, False
+                    )
         for company, vals in values.items():
             if any(company[fname] != value for fname, value in vals.items()):
                 company.sudo().write(vals)
@@ -77,9 +95,13 @@ class SaleClosingLock(models.AbstractModel):
         items = [
             item
             for item in items
-            if item[2]
-            and item[1]._sale_closing_locks(document_type)
-            and item[1]._sale_closing_horizon(document_type)
+            if item[2] and item[1]._sale_closing_locks(document_type)
+        ]
+        self._lock_racing_periods(self._get_racing_items(document_type, items))
+        items = [
+            item
+            for item in items
+            if item[1]._sale_closing_horizon(document_type)
             and item[2] <= item[1]._sale_closing_horizon(document_type)
         ]
         if not items:
@@ -118,6 +140,69 @@ class SaleClosingLock(models.AbstractModel):
                 )
         if log_vals:
             self.env["sale.closing.log"].sudo().create(log_vals)
+
+    @api.model
+    def _get_racing_items(self, document_type, items):
+        """Return the items dated after their company's lock horizon in the
+        period that can lock next, when that period may be locked before
+        this transaction commits.
+
+        This transaction reads the horizon as of its snapshot: a stage change
+        committed since is invisible to it. Only the first period after the
+        horizon can lock next (periods lock in order), and only once its last
+        day is over wherever the locking manager is (``today`` follows the
+        company's or the user's time zone: at most 14 hours ahead of UTC),
+        unless the company allows closing early. Documents dated after that
+        period, or in it while it is more than a day from its end, cost
+        nothing; the others are returned to take a row lock.
+        """
+        soon = (fields.Datetime.now() + RACE_MARGIN).date()
+        racing = []
+        for item in items:
+            company, date = item[1], item[2]
+            horizon = company._sale_closing_horizon(document_type)
+            next_end = company._sale_closing_next_end(document_type)
+            if (
+                (not horizon or date > horizon)
+                and next_end
+                and date <= next_end
+                and (company.sale_closing_allow_early_close or next_end < soon)
+            ):
+                racing.append(item)
+        return racing
+
+    @api.model
+    def _lock_racing_periods(self, items):
+        """Take a share lock on the periods holding the dates of ``items``
+        until this transaction ends.
+
+        A stage change takes ``FOR UPDATE`` on its period (``_lock_for_change``):
+        it waits for the documents already past this point, and the documents
+        arriving later wait for it. A period updated since this transaction's
+        snapshot (a stage change just committed) makes PostgreSQL raise a
+        serialization failure (Odoo runs requests in REPEATABLE READ); Odoo
+        replays the request on a fresh snapshot, which sees the new stage
+        and the new horizon, and refuses the document as usual.
+        """
+        if not items:
+            return
+        companies = self.env["res.company"].union(*(item[1] for item in items))
+        self.env["sale.closing.period"].flush_model(
+            ["company_id", "date_start", "date_end"]
+        )
+        # the ORM cannot lock rows; the serialization failure is expected
+        # (replayed by Odoo) and must not be logged as a bad query
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM sale_closing_period WHERE company_id IN %s "
+                "AND date_start <= %s AND date_end >= %s ORDER BY id FOR SHARE",
+                tuple(companies.ids),
+                max(item[2] for item in items),
+                min(item[2] for item in items),
+            ),
+            log_exceptions=False,
+        )
+        test_hooks.pause_at("period_share_locked")
 
     @api.model
     def _get_lock_message(

@@ -17,6 +17,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..lib import periods as periods_lib
+from ..lib import test_hooks
 
 STAGE_SELECTION = [
     ("open", "Open"),
@@ -179,6 +180,20 @@ class SaleClosingPeriod(models.Model):
                     )
 
     # === CRUD === #
+    def init(self):
+        res = super().init()
+        # the lock horizons of the companies (the next period's end is new)
+        self.env["sale.closing.lock"]._update_company_horizons(
+            self.env["res.company"].sudo().with_context(active_test=False).search([])
+        )
+        return res
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        periods = super().create(vals_list)
+        self.env["sale.closing.lock"]._update_company_horizons(periods.company_id)
+        return periods
+
     def write(self, vals):
         if "state" in vals and not self.env.context.get("sale_closing_stage_change"):
             raise UserError(
@@ -198,7 +213,13 @@ class SaleClosingPeriod(models.Model):
                         stage=moved[0]._stage_label(),
                     )
                 )
-        return super().write(vals)
+        companies = self.company_id
+        result = super().write(vals)
+        if {"company_id", "date_start", "date_end"} & vals.keys():
+            self.env["sale.closing.lock"]._update_company_horizons(
+                companies | self.company_id
+            )
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
@@ -211,6 +232,12 @@ class SaleClosingPeriod(models.Model):
                         period=period.name,
                     )
                 )
+
+    def unlink(self):
+        companies = self.company_id
+        result = super().unlink()
+        self.env["sale.closing.lock"]._update_company_horizons(companies)
+        return result
 
     # === ACTIONS === #
     def action_advance(self, stage_from=None, stage_to=None):
@@ -352,6 +379,7 @@ class SaleClosingPeriod(models.Model):
                         numbers=", ".join(duplicates._get_unwaivable_names()),
                     )
                 raise UserError(message)
+            self._pause_for_tests("checks_done")
             self._post_entries()
         return True
 
@@ -405,6 +433,15 @@ class SaleClosingPeriod(models.Model):
             ),
         )
 
+    def _pause_for_tests(self, step):
+        """Test-only (``lib/test_hooks.py``, off unless the server runs with
+        ``SALES_CLOSING_TEST_HOOKS``): write what is pending, then pause at
+        ``step`` if the reliability suite armed it."""
+        if test_hooks.active():
+            self.env.flush_all()
+            test_hooks.pause_at(step)
+
     def _set_stage(self, stage):
         self.with_context(sale_closing_stage_change=True).write({"state": stage})
         self.env["sale.closing.lock"]._update_company_horizons(self.company_id)
+        self._pause_for_tests("stage_written")

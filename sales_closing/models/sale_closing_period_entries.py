@@ -267,10 +267,12 @@ class SaleClosingPeriod(models.Model):
         )
         moves = Move.create([rule._prepare_move(self, by_rule[rule]) for rule in rules])
         moves._post(soft=False)
+        self._pause_for_tests("posting")
         self._check_entries_kept_date(moves)
         for move, rule in zip(moves, rules, strict=True):
             by_rule[rule].move_id = move
         reversals = self._post_reversals(moves, reversal_date)
+        self._pause_for_tests("reversals")
         self._log_posted_entries(moves, reversals, reversal_date)
         return moves
 

@@ -4,8 +4,9 @@
 only from the stage the user saw (a second click, another manager's click or
 a request Odoo replays after a serialization failure is refused instead of
 moving the period one stage further than anyone asked); and never while
-another stage change or run of the checks holds the period (row lock taken
-without waiting)."""
+another stage change or run of the checks holds the period (advisory lock
+taken without waiting); and never while a document dated in the period is
+being saved under the stage it saw (row locks, see ``_lock_for_change``)."""
 
 import psycopg2.errors
 
@@ -14,6 +15,10 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib import periods as periods_lib
+
+#: How long a stage change waits for the documents dated in its period that
+#: are being saved (they hold a share lock on it for a moment).
+DOCUMENT_WAIT = "10s"
 
 
 class SaleClosingPeriod(models.Model):
@@ -29,15 +34,26 @@ class SaleClosingPeriod(models.Model):
             )
 
     def _lock_for_change(self, neighbours=True):
-        """Lock the rows of these periods (and of their neighbours, whose
-        stages the order of the stages depends on) until the transaction
-        ends, and read their stages afresh.
+        """Hold these periods (and their neighbours, whose stages the order
+        of the stages depends on) until the transaction ends, and read their
+        stages afresh. ``neighbours`` is True for a stage change, False for
+        a run of the checks.
 
-        Taken without waiting: a second stage change, or a run of the checks,
-        on the same period is refused at once instead of queueing behind the
-        first one and then applying to a stage nobody saw.
+        1. One stage change or run of the checks at a time, refused at once
+           (a transaction-level advisory lock per period, taken without
+           waiting): a second one is not queued behind the first to apply
+           to a stage nobody saw.
+        2. Row locks: ``FOR UPDATE`` on the periods whose stage changes, so
+           that it waits for the documents dated in them that hold a share
+           lock (``sale.closing.lock._lock_racing_periods``) and the later
+           ones wait for it; ``FOR SHARE`` on the neighbours, or on the
+           period whose checks run (documents go on meanwhile). A row
+           updated since this transaction's snapshot raises a serialization
+           failure, which Odoo replays on a fresh snapshot.
 
-        :raise UserError: when another transaction holds one of the rows
+        :raise UserError: when another stage change or run of the checks
+            holds one of the periods, or documents dated in it are being
+            saved for longer than ``DOCUMENT_WAIT``
         """
         periods = self
         if neighbours:
@@ -45,18 +61,38 @@ class SaleClosingPeriod(models.Model):
         if not periods:
             return
         self.env.flush_all()
+        self._try_advisory_locks(periods)
+        changed = self if neighbours else self.browse()
         try:
             with self.env.cr.savepoint(flush=False):
-                # the ORM has no "lock these rows without waiting"
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM sale_closing_period WHERE id IN %s "
-                        "FOR UPDATE NOWAIT",
-                        tuple(periods.ids),
-                    ),
-                    log_exceptions=False,  # a refusal, not a bad query
-                )
+                self._lock_rows(changed, "UPDATE", DOCUMENT_WAIT)
+                self._lock_rows(periods - changed, "SHARE")
         except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                self.env._(
+                    "Documents dated in period %(period)s are being saved right "
+                    "now. Wait a moment and try again.",
+                    period=", ".join(self.mapped("name")),
+                )
+            ) from None
+        periods.invalidate_recordset(["state"])
+
+    def _try_advisory_locks(self, periods):
+        """Take the advisory lock of each period without waiting.
+
+        :raise UserError: when another transaction holds one of them
+        """
+        # the ORM has no locks; the key is (table oid, period id)
+        self.env.cr.execute(
+            SQL(
+                "SELECT bool_and(pg_try_advisory_xact_lock("
+                "'sale_closing_period'::regclass::oid::int, id)) "
+                "FROM (SELECT id FROM sale_closing_period WHERE id IN %s "
+                "ORDER BY id) AS held",
+                tuple(periods.ids),
+            )
+        )
+        if not self.env.cr.fetchone()[0]:
             raise UserError(
                 self.env._(
                     "Period %(period)s is being changed right now (a stage "
@@ -64,8 +100,34 @@ class SaleClosingPeriod(models.Model):
                     "scheduler). Wait for it to finish, refresh and try again.",
                     period=", ".join(self.mapped("name")),
                 )
-            ) from None
-        periods.invalidate_recordset(["state"])
+            )
+
+    def _lock_rows(self, periods, mode, wait=None):
+        """Lock the rows of ``periods`` ``FOR <mode>``, waiting at most
+        ``wait`` (a PostgreSQL interval) when given."""
+        if not periods:
+            return
+        if wait:
+            self.env.cr.execute(SQL("SELECT current_setting('lock_timeout')"))
+            before = self.env.cr.fetchone()[0]
+            self.env.cr.execute(
+                SQL("SELECT set_config('lock_timeout', %s, true)", wait)
+            )
+        # log_exceptions: a serialization failure here is replayed by Odoo,
+        # a lock timeout refused by the caller; neither is a bad query
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM sale_closing_period WHERE id IN %s ORDER BY id "
+                "FOR %s",
+                tuple(periods.ids),
+                SQL(mode),
+            ),
+            log_exceptions=False,
+        )
+        if wait:
+            self.env.cr.execute(
+                SQL("SELECT set_config('lock_timeout', %s, true)", before)
+            )
 
     def _check_stage_seen(self, stage_from, stage_to=None, backwards=False):
         """Refuse when the period is no longer at the stage the user saw,

@@ -76,3 +76,4 @@ class SaleClosingPeriod(models.Model):
         """
         self._check_manager()
         self.company_id.with_user(SUPERUSER_ID).sale_lock_date = date
+        self._pause_for_tests("lock_date")

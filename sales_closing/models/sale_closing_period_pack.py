@@ -111,6 +111,7 @@ class SaleClosingPeriod(models.Model):
         )
         pdf, xlsx = period._render_pack_files(snapshot, payload)
         filing.write({"pdf_attachment_id": pdf.id, "xlsx_attachment_id": xlsx.id})
+        self._pause_for_tests("pack")
         period.message_post(
             body=Markup("%s")
             % self.env._(

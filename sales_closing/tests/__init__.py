@@ -34,3 +34,5 @@ from . import test_checks_anomaly_cost
 from . import test_pack_tie_out
 from . import test_aging_buckets
 from . import test_ui_review
+from . import test_lock_race
+from . import test_uninstall_hook
