@@ -14,6 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib import periods as periods_lib
+from ..lib import reasons as reasons_lib
 from ..lib.changes import changed_fields, format_change
 
 
@@ -118,6 +119,20 @@ class SaleClosingLock(models.AbstractModel):
                 )
         if log_vals:
             self.env["sale.closing.log"].sudo().create(log_vals)
+
+    @api.model
+    def _check_reason_length(self, reason, error=UserError):
+        """Refuse a reason too long to keep (a journal entry's reference,
+        a chatter line and the close pack carry it)."""
+        if reasons_lib.reason_problem(reason) == "too_long":
+            raise error(
+                self.env._(
+                    "The reason is %(length)s characters long; keep it to "
+                    "%(limit)s and attach longer explanations to the period.",
+                    length=len(reason.strip()),
+                    limit=reasons_lib.MAX_REASON_LENGTH,
+                )
+            )
 
     @api.model
     def _get_lock_message(
