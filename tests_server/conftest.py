@@ -143,3 +143,51 @@ def hooks(server):
     if not server.get("hooks"):
         pytest.skip("the server runs without SALES_CLOSING_TEST_HOOKS")
     return Hooks(Path(server["hooks"]))
+# --- added for the lock matrix, two companies and bad input (issue 14) -------
+#: figures the tests report; printed at the end of the run (and kept as JSON
+#: next to the JUnit report when SALES_CLOSING_FIGURES names a file)
+FIGURES: dict[str, object] = {}
+
+
+def ensure_user(admin: User, login: str, groups: list[tuple[str, str]], **vals) -> User:
+    """The user ``login`` (password = login) with exactly ``groups`` (xml ids)
+    on top of Internal User, created over RPC if the database lacks it."""
+    group_ids = [xmlid(admin, "base", "group_user")]
+    group_ids += [xmlid(admin, module, name) for module, name in groups]
+    found = admin.call(
+        "res.users", "search", [("login", "=", login)], context={"active_test": False}
+    )
+    values = {"groups_id": [(6, 0, group_ids)], **vals}
+    if found:
+        admin.call("res.users", "write", found, values)
+    else:
+        admin.call(
+            "res.users",
+            "create",
+            {
+                "name": login.replace(".", " ").title(),
+                "login": login,
+                "password": login,
+                "email": f"{login}@example.com",
+                "tz": "UTC",
+                **values,
+            },
+        )
+    return User(admin.url, admin.db, login, login).login_xmlrpc()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print what the tests counted (matrix, companies, bad input)."""
+    if not FIGURES:
+        return
+    terminalreporter.section("reliability figures")
+    for name, value in FIGURES.items():
+        if isinstance(value, str):
+            terminalreporter.write_line(f"{name}:")
+            for line in value.splitlines():
+                terminalreporter.write_line(f"  {line}")
+        else:
+            terminalreporter.write_line(f"{name}: {value}")
+    target = os.environ.get("SALES_CLOSING_FIGURES")
+    if target:
+        Path(target).write_text(json.dumps(FIGURES, indent=2, default=str))

@@ -29,6 +29,8 @@ LINT_REQUIREMENTS = (
     "pylint-odoo==9.1.3",
     "pytest==8.3.5",
     "whool==1.3.1",
+    # property-based tests of the plain-Python rules (sales_closing/tests/plain)
+    "hypothesis==6.170.15",
 )
 # Odoo's requirements.txt lines we never install: LDAP needs system headers and
 # Odoo core does not import it; pypiwin32 is Windows only.

@@ -235,6 +235,7 @@ class SaleClosingCheckResult(models.Model):
         note = (note or "").strip()
         if not note:
             raise UserError(self.env._("Say what the review found."))
+        self.env["sale.closing.lock"]._check_reason_length(note)
         self.period_id._check_manager()
         self.sudo().write(
             {
@@ -285,6 +286,7 @@ class SaleClosingCheckResult(models.Model):
         """Waive these problems with ``reason``; note it on their periods."""
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for waiving these problems."))
+        self.env["sale.closing.lock"]._check_reason_length(reason)
         self.period_id._check_manager()
         self._check_waivable()
         already = self.filtered("waived")

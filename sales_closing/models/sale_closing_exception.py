@@ -83,6 +83,9 @@ class SaleClosingException(models.Model):
         for exception in self:
             if not (exception.reason or "").strip():
                 raise ValidationError(self.env._("Say why the exception is granted."))
+            self.env["sale.closing.lock"]._check_reason_length(
+                exception.reason, ValidationError
+            )
             if exception.date_end <= now and exception.active:
                 raise ValidationError(
                     self.env._(

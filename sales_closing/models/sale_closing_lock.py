@@ -16,6 +16,7 @@ from odoo.tools import SQL
 
 from ..lib import periods as periods_lib
 from ..lib import test_hooks
+from ..lib import reasons as reasons_lib
 from ..lib.changes import changed_fields, format_change
 
 #: How far ahead of UTC "today" may be for the manager who locks a period
@@ -203,6 +204,18 @@ class SaleClosingLock(models.AbstractModel):
             log_exceptions=False,
         )
         test_hooks.pause_at("period_share_locked")
+    def _check_reason_length(self, reason, error=UserError):
+        """Refuse a reason too long to keep (a journal entry's reference,
+        a chatter line and the close pack carry it)."""
+        if reasons_lib.reason_problem(reason) == "too_long":
+            raise error(
+                self.env._(
+                    "The reason is %(length)s characters long; keep it to "
+                    "%(limit)s and attach longer explanations to the period.",
+                    length=len(reason.strip()),
+                    limit=reasons_lib.MAX_REASON_LENGTH,
+                )
+            )
 
     @api.model
     def _get_lock_message(

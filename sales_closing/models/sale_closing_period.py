@@ -398,6 +398,7 @@ class SaleClosingPeriod(models.Model):
             raise UserError(
                 self.env._("Say why period %(period)s is reopened.", period=self.name)
             )
+        self.env["sale.closing.lock"]._check_reason_length(reason)
         refusal = periods_lib.reopen_refusal(
             self.state, self.next_period_id.state or None
         )

@@ -263,6 +263,7 @@ class SaleClosingPeriod(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Say why the drift is acknowledged."))
+        self.env["sale.closing.lock"]._check_reason_length(reason)
         if self.drift_state != "drifted":
             raise UserError(
                 self.env._(

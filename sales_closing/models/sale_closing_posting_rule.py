@@ -222,6 +222,15 @@ class SaleClosingPostingRule(models.Model):
     def _check_journal(self):
         for rule in self:
             journal = rule.journal_id
+            if not journal.active:
+                raise ValidationError(
+                    self.env._(
+                        "Posting rule %(rule)s: journal %(journal)s is archived. "
+                        "Choose an active Miscellaneous (general) journal.",
+                        rule=rule.name,
+                        journal=journal.display_name,
+                    )
+                )
             if journal.type != "general" or journal.company_id != rule.company_id:
                 raise ValidationError(
                     self.env._(

@@ -62,6 +62,34 @@ class TestDeliveryRules(SaleClosingCommon):
         ):
             self.october_picking.move_line_ids.sudo().write({"quantity": 3.0})
 
+    def test_done_move_line_added(self):
+        """Found through the running server (issue 14): a line created done
+        on a done delivery raised its quantity without a write on the move."""
+        self._stage(self.period_oct, "sales_locked")
+        move = self.october_picking.move_ids
+        # assertRaises (not ...Regex) rolls the refused create back
+        with self.assertRaises(UserError) as caught:
+            self.env["stock.move.line"].sudo().create(
+                {
+                    "move_id": move.id,
+                    "picking_id": self.october_picking.id,
+                    "product_id": move.product_id.id,
+                    "product_uom_id": move.product_uom.id,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                    "quantity": 1.0,
+                    "picked": True,
+                }
+            )
+        self.assertRegex(
+            str(caught.exception),
+            r"cannot be edited \(line added\): it is dated 2026-10-12"
+            r"(.|\n)*Refused changes:\n.*: \+1\n?",
+        )
+        self.env.invalidate_all()
+        self.assertEqual(move.quantity, 4.0)
+        self.assertEqual(self.order.order_line.qty_delivered, 4.0)
+
     def test_supplier_receipts_are_not_held(self):
         self._stage(self.period_oct, "closed")
         receipt_type = self.warehouse.in_type_id

@@ -154,6 +154,8 @@ class TestException(SaleClosingCommon):
                 self._grant(self.period_oct, until="2026-11-09 09:00:00")
             with self.assertRaisesRegex(ValidationError, "Say why"):
                 self._grant(self.period_oct, reason="  ")
+            with self.assertRaisesRegex(ValidationError, "keep it to 2000"):
+                self._grant(self.period_oct, reason="x" * 2001)
 
     def test_exception_cannot_be_edited_or_deleted(self):
         with freeze_time("2026-11-10 09:00:00"):

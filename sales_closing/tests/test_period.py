@@ -173,6 +173,18 @@ class TestPeriod(SaleClosingCommon):
             "from Closed to Invoicing Locked", self.period_oct.message_ids[0].body
         )
 
+    def test_reopen_reason_too_long(self):
+        """Found through the running server (issue 14): a 10 MB reason went
+        into the reversals' reference and failed in PostgreSQL's index."""
+        self._stage(self.period_oct, "closed")
+        with self.assertRaisesRegex(
+            UserError, "The reason is 2001 characters long; keep it to 2000"
+        ):
+            self.period_oct._reopen("理" * 2001, stage_from="closed")
+        self.assertEqual(self.period_oct.state, "closed")
+        self.period_oct._reopen(" " + "理" * 2000 + " ", stage_from="closed")
+        self.assertEqual(self.period_oct.state, "invoicing_locked")
+
     def test_reopen_refused_while_next_period_is_locked(self):
         self._stage(self.period_oct, "closed")
         self._stage(self.period_nov, "sales_locked")

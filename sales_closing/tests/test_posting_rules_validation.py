@@ -28,6 +28,17 @@ class TestPostingRuleValidation(PostingCommon):
             journal_id=self.company_data["default_journal_sale"].id,
         )
 
+    def test_archived_journal_refused(self):
+        """Found through the running server (issue 14): a rule took an
+        archived journal, whose posting Odoo refuses only at the close."""
+        journal = self.env["account.journal"].create(
+            {"name": "Old closing", "code": "OLDCL", "type": "general"}
+        )
+        journal.active = False
+        self._assert_refused(
+            r"journal Old closing.* is archived", journal_id=journal.id
+        )
+
     def test_accounts_refused(self):
         other = self.setup_other_company()["company"]
         foreign = (
