@@ -18,6 +18,12 @@ class SaleClosingCommon(AccountTestInvoicingCommon):
     """A company with periods 2026-09 … 2026-12, stock, and users of every
     kind. Documents are made through Odoo's flows at frozen dates."""
 
+    #: Whether setUpClass makes the four closing users (``salesman``,
+    #: ``billing_user``, ``stock_user``, ``closing_manager``). A class whose
+    #: tests use none of them sets it to False: each user costs about as much
+    #: as a tenth of the class's company and chart of accounts.
+    closing_users = True
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -46,6 +52,13 @@ class SaleClosingCommon(AccountTestInvoicingCommon):
         cls.period_sep._set_stage("closed")
         cls.company.sale_lock_date = False
 
+        if cls.closing_users:
+            cls._create_closing_users()
+
+    @classmethod
+    def _create_closing_users(cls):
+        """The salesman, billing user, stock user and closing manager of the
+        company (``closing_users``)."""
         company_ids = [Command.set(cls.company.ids)]
         user_vals = {"company_id": cls.company.id, "company_ids": company_ids}
         cls.salesman = new_test_user(

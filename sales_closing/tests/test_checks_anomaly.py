@@ -13,6 +13,8 @@ from .common_anomaly import AnomalyCommon
 
 @tagged("post_install", "-at_install")
 class TestSalesAnomaly(AnomalyCommon):
+    closing_users = False  # its tests use none of them
+
     def test_exactly_the_four_anomalies_are_flagged(self):
         self._history()
         below_cost = self._october()

@@ -151,6 +151,8 @@ class FiguresCommon(SaleClosingCommon):
 
 @tagged("post_install", "-at_install")
 class TestFigures(FiguresCommon):
+    closing_users = False  # its tests use none of them
+
     def test_partial_delivery_and_backorder(self):
         order = self._sell("2026-10-05", [(self.product_delivery, 10, 30.0)])
         self._deliver(order, 4, "2026-10-10")

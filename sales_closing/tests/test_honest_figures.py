@@ -15,6 +15,8 @@ from .common_checks import ChecksCommon
 
 @tagged("post_install", "-at_install")
 class TestHonestFigures(ChecksCommon):
+    closing_users = False  # its tests use none of them
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -147,6 +149,8 @@ class TestHonestFigures(ChecksCommon):
 
 @tagged("post_install", "-at_install")
 class TestHonestReconciliation(ChecksCommon):
+    closing_users = False  # its tests use none of them
+
     def test_quantities_add_up_within_one_unit_and_one_period(self):
         # 10 units and 2 dozen of one product, both delivered in October
         units = self._sell("2026-10-02", [(self.product, 10, 100.0)])
@@ -209,6 +213,8 @@ class TestHonestReconciliation(ChecksCommon):
 
 @tagged("post_install", "-at_install")
 class TestOneChatterLinePerStage(ChecksCommon):
+    closing_users = False  # its tests use none of them
+
     def test_one_line_per_stage_change(self):
         period = self.period_oct
         before = period.message_ids

@@ -10,6 +10,8 @@ from .common_posting import PostingCommon
 
 @tagged("post_install", "-at_install")
 class TestAllowance(PostingCommon):
+    closing_users = False  # its tests use none of them
+
     def _misc_entry(self, day, lines):
         """Post a miscellaneous entry of ``lines`` (journal item values)."""
         move = self.env["account.move"].create(

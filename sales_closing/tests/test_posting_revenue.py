@@ -13,6 +13,8 @@ from .common_posting import PostingCommon
 
 @tagged("post_install", "-at_install")
 class TestAccruedAgainstOdooWizard(PostingCommon):
+    closing_users = False  # its tests use none of them
+
     def _wizard_credits(self, orders, date="2026-10-31"):
         """The income credits Odoo's accrued-revenue wizard would post."""
         self.env.flush_all()
@@ -168,6 +170,8 @@ class TestAccruedAgainstOdooWizard(PostingCommon):
 
 @tagged("post_install", "-at_install")
 class TestPostingQueries(PostingCommon):
+    closing_users = False  # its tests use none of them
+
     # ``_make_orders`` gives one line to defer per order: 5 invoiced on
     # order, 4 delivered (and a line delivered and invoiced alike).
 

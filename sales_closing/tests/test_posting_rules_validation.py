@@ -11,6 +11,8 @@ from .common_posting import PostingCommon
 
 @tagged("post_install", "-at_install")
 class TestPostingRuleValidation(PostingCommon):
+    closing_users = False  # its tests use none of them
+
     def _assert_refused(self, regex, rule_type="accrued", **vals):
         """Creating the rule is refused with ``regex``, and nothing is written."""
         with self.assertRaises(ValidationError) as caught:
