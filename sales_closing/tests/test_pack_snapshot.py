@@ -220,3 +220,34 @@ class TestPackSnapshot(PostingCommon):
             (attachment.name, attachment.mimetype), ("2026-10-v1.html", "text/html")
         )
         self.assertIn(self.period_oct.snapshot_fingerprint, attachment.raw.decode())
+
+    def test_pdf_lists_every_waiver_then_200_results(self):
+        self._close()
+        snapshot = self.period_oct.snapshot_id
+        payload = self._payload(snapshot)
+        row = dict(payload["checks"][0], waived=False, waived_by=None, waived_on=None)
+        payload["checks"] = [dict(row, problem=f"Problem {n}") for n in range(250)] + [
+            dict(
+                row,
+                problem="Waived at the end",
+                waived=True,
+                waived_by="Manager",
+                waived_on="2026-11-03T08:00:00",
+                waive_reason="Agreed",
+            )
+        ]
+        # the report reads the stored payload: a month with 251 results
+        snapshot.payload_attachment_id.sudo().raw = json.dumps(payload).encode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("sales_closing.action_report_close_pack", snapshot.ids)[
+                0
+            ]
+            .decode()
+        )
+        # the waiver, then the first 200 others: 201 of 251
+        self.assertIn("<td>Waived at the end</td>", html)
+        self.assertIn("2026-11-03 08:00:00", html)
+        self.assertIn("<td>Problem 199</td>", html)
+        self.assertNotIn("<td>Problem 200</td>", html)
+        self.assertRegex(html, r"Listed:\s*<span>201</span>\s*/\s*<span>251</span>")
