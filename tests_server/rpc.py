@@ -162,8 +162,9 @@ def call_on(user: User, channel: str, model: str, method: str, *args, **kwargs):
         try:
             return user.call(model, method, *args, **kwargs)
         except ServerError as error:
-            # Odoo's XML-RPC cannot send None back: the method ran (and its
-            # transaction was committed) before the answer failed
+            # Odoo's XML-RPC cannot send None back: the method ran, then the
+            # answer failed and its transaction was rolled back (nothing
+            # landed); the web client never meets this (JSON)
             if "cannot marshal None" in str(error):
                 return None
             raise
