@@ -143,6 +143,8 @@ def hooks(server):
     if not server.get("hooks"):
         pytest.skip("the server runs without SALES_CLOSING_TEST_HOOKS")
     return Hooks(Path(server["hooks"]))
+
+
 # --- added for the lock matrix, two companies and bad input (issue 14) -------
 #: figures the tests report; printed at the end of the run (and kept as JSON
 #: next to the JUnit report when SALES_CLOSING_FIGURES names a file)

@@ -40,8 +40,8 @@ sys.path.insert(0, os.environ.get("SALES_CLOSING_TOOLS") or "tools")
 
 from walkthrough import (  # noqa: E402 -- importable once tools/ is on sys.path
     checks,
-    close_pack,
     chinese,
+    close_pack,
     closed,
     invoicing_locked,
     numbering_anomalies,

@@ -15,8 +15,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib import periods as periods_lib
-from ..lib import test_hooks
 from ..lib import reasons as reasons_lib
+from ..lib import test_hooks
 from ..lib.changes import changed_fields, format_change
 
 #: How far ahead of UTC "today" may be for the manager who locks a period
@@ -204,6 +204,7 @@ class SaleClosingLock(models.AbstractModel):
             log_exceptions=False,
         )
         test_hooks.pause_at("period_share_locked")
+
     def _check_reason_length(self, reason, error=UserError):
         """Refuse a reason too long to keep (a journal entry's reference,
         a chatter line and the close pack carry it)."""
