@@ -154,9 +154,14 @@ def run_server_tests(tally, runner: OdooRunner, dbname: str) -> None:
 
 
 def say_figures(path: Path, upgrade: dict) -> None:
-    """Print the figures the server tests recorded (``conftest.record``)."""
+    """Print the figures the server tests recorded (``conftest.FIGURES``)."""
     recorded = json.loads(path.read_text()) if path.is_file() else {}
     recorded.update(upgrade)
     say("[server] figures of this run:")
     for name, value in sorted(recorded.items()):
-        say(f"  {name}: {value}")
+        if isinstance(value, str) and "\n" in value:  # a table (lock matrix)
+            say(f"  {name}:")
+            for line in value.splitlines():
+                say(f"    {line}")
+        else:
+            say(f"  {name}: {value}")
