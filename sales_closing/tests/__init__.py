@@ -30,3 +30,4 @@ from . import test_close_wizard
 from . import test_dashboard
 from . import test_review
 from . import test_configuration
+from . import test_lock_cost
