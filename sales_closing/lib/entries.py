@@ -26,6 +26,12 @@ Item = namedtuple(
     "Item", "source partner currency amount_currency balance pnl_account analytic"
 )
 
+#: A stored reconciliation line as a revenue rule reads it (ids, amounts).
+StoredFigure = namedtuple(
+    "StoredFigure",
+    "sale_line_id partner_id currency_id amount_difference amount_difference_company",
+)
+
 #: One leg of an item on one account; signed as an entry line (debit > 0).
 Leg = namedtuple("Leg", "account partner analytic currency amount_currency balance")
 

@@ -281,3 +281,18 @@ def price_differs(order_price, invoice_price, tolerance_percent, rounding):
     if not order_price:
         return True
     return difference / abs(order_price) * 100.0 > tolerance_percent
+
+
+def group_thousands(value, decimal_places, thousands_sep, decimal_point):
+    """Return ``value`` (not negative) with ``decimal_places`` decimals and
+    its digits grouped by three, in a language's separators.
+
+    >>> group_thousands(1234567.891, 2, ",", ".")
+    '1,234,567.89'
+    >>> group_thousands(950.5, 0, ".", ",")
+    '950'
+    >>> group_thousands(1234.5, 2, "", ",")
+    '1234,50'
+    """
+    text = f"{value:,.{decimal_places}f}"
+    return text.translate(str.maketrans({",": thousands_sep, ".": decimal_point}))

@@ -16,6 +16,8 @@ rounded to their digits (monetary amounts to their currency's rounding).
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..lib.arrays import array_literal
+
 BATCH_SIZE = 20000
 
 
@@ -128,11 +130,13 @@ class SaleClosingBulk(models.AbstractModel):
         types = [self._get_array_type(field) for field in columns]
         aliases = [SQL.identifier(field.name) for field in columns]
         aliases += [SQL.identifier("__rounding_" + name) for name in currency_fields]
+        # each array as one text literal: a list would reach PostgreSQL as
+        # ARRAY[...] with one expression per value, seconds to parse
         unnest = [
-            SQL("%s::%s[]", array, SQL(sql_type))
+            SQL("%s::%s[]", array_literal(array), SQL(sql_type))
             for array, sql_type in zip(arrays, types, strict=True)
         ]
-        unnest += [SQL("%s::numeric[]", array) for array in extra]
+        unnest += [SQL("%s::numeric[]", array_literal(array)) for array in extra]
         self.env.cr.execute(
             SQL(
                 "INSERT INTO %s (%s) SELECT %s FROM unnest(%s) AS t(%s)",

@@ -23,7 +23,7 @@ and no one can waive them (``sale.closing.check.result``).
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_amount, format_date
+from odoo.tools import format_amount, format_date, get_lang
 
 CHECK_CODES = [
     ("draft_invoice", "Draft invoices in the period"),
@@ -218,6 +218,40 @@ class SaleClosingCheck(models.Model):
 
     def _amount(self, period, amount):
         return format_amount(self.env, amount, period.company_id.currency_id)
+
+    def _get_amount_formatter(self, period):
+        """Return a function that formats amounts of the company currency as
+        ``_amount`` does, reading the language once instead of per amount.
+
+        Amounts that print without a minus sign, in a language grouping
+        digits by three, take the fast way, proven on a sample against
+        ``format_amount`` (the symbol and its spacing are taken from it); any
+        other amount, or a language where the sample differs, goes through
+        ``format_amount``."""
+        currency = period.company_id.currency_id
+        lang = get_lang(self.env)
+        sample = 1234567.891
+
+        def number(amount):
+            return figures_lib.group_thousands(
+                currency.round(amount),
+                currency.decimal_places,
+                lang.thousands_sep or "",
+                lang.decimal_point,
+            ).replace(" ", "\N{NO-BREAK SPACE}")
+
+        expected = self._amount(period, sample)
+        pre, found, post = expected.partition(number(sample))
+        if lang.grouping != "[3,0]" or not found:
+            return lambda amount: self._amount(period, amount)
+
+        def fast(amount):
+            text = number(amount)
+            if "-" in text:  # negative (or -0.0): format_amount's own way
+                return self._amount(period, amount)
+            return f"{pre}{text}{post}"
+
+        return fast
 
     def _date(self, value):
         return format_date(self.env, value)

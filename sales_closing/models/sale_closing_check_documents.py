@@ -59,25 +59,32 @@ class SaleClosingCheck(models.Model):
 
     # --- 2 and 3. delivered vs invoiced ------------------------------------
     def _figure_results(self, period, data, positive):
-        figures = data["figures"]
+        uoms = self._records("uom.uom", [f["product_uom_id"] for f in data["figures"]])
+        roundings = {uom_id: uom.rounding for uom_id, uom in uoms.items()}
+        # decided on the plain figures; only the lines kept are read
+        figures = [
+            figure
+            for figure in data["figures"]
+            if (figure["qty_difference"] > 0) == positive
+            and not figures_lib.float_is_zero(
+                figure["qty_difference"], roundings[figure["product_uom_id"]]
+            )
+        ]
         lines = self._records("sale.order.line", [f["sale_line_id"] for f in figures])
-        uoms = self._records("uom.uom", [f["product_uom_id"] for f in figures])
+        date = self._date(period.date_end)
+        amount = self._get_amount_formatter(period)
         results = []
         for figure in figures:
             uom = uoms[figure["product_uom_id"]]
             qty = figure["qty_difference"]
-            if figures_lib.float_is_zero(qty, uom.rounding) or (qty > 0) != positive:
-                continue
             line = lines[figure["sale_line_id"]]
             values = {
                 "order": line.order_id.name,
                 "product": line.product_id.display_name or line.name,
                 "qty": abs(qty),
                 "uom": uom.name,
-                "date": self._date(period.date_end),
-                "amount": self._amount(
-                    period, abs(figure["amount_difference_company"])
-                ),
+                "date": date,
+                "amount": amount(abs(figure["amount_difference_company"])),
             }
             if positive:
                 name = self.env._(

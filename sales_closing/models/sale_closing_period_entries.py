@@ -9,7 +9,9 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
+
+from ..lib.entries import StoredFigure
 
 
 class SaleClosingPeriod(models.Model):
@@ -160,17 +162,17 @@ class SaleClosingPeriod(models.Model):
         self.ensure_one()
         Rule = self.env["sale.closing.posting.rule"]
         rules = Rule.search([("company_id", "=", self.company_id.id)])
+        revenue = rules.filtered(lambda r: r.rule_type != "allowance")
+        stored = self._get_stored_differences() if revenue else []
         vals_list = []
         for rule_type in ("accrued", "deferred"):
             typed = rules.filtered(lambda r, t=rule_type: r.rule_type == t)
             if not typed:
                 continue
-            figures = Rule._filter_revenue_figures(rule_type, self.line_ids)
-            assigned = Rule._assign_sources(typed, figures.sale_line_id.ids)
+            figures = Rule._filter_revenue_figures(rule_type, stored)
+            assigned = Rule._assign_sources(typed, [f.sale_line_id for f in figures])
             for rule in typed:
-                scoped = figures.filtered(
-                    lambda f, ids=assigned[rule]: f.sale_line_id.id in ids
-                )
+                scoped = [f for f in figures if f.sale_line_id in assigned[rule]]
                 items = rule._get_revenue_items(self, scoped)
                 vals_list += rule._prepare_entry_lines(self, items)
         allowances = rules.filtered(lambda r: r.rule_type == "allowance")
@@ -188,6 +190,32 @@ class SaleClosingPeriod(models.Model):
                 )
                 vals_list += rule._prepare_entry_lines(self, items, receivables)
         return vals_list
+
+    def _get_stored_differences(self):
+        """Return the stored reconciliation lines of this period that differ
+        (delivered ≠ invoiced) as ``StoredFigure`` tuples, in the order of
+        the lines.
+
+        Raw SQL on the ORM's own ordered query: a month holds up to hundreds
+        of thousands of lines, which the preview only needs as plain values.
+        """
+        self.ensure_one()
+        Line = self.env["sale.closing.line"]
+        Line.flush_model()
+        query = Line._search(
+            [("period_id", "=", self.id), ("amount_difference", "!=", 0)]
+        )
+        self.env.cr.execute(
+            query.select(
+                *(SQL.identifier(Line._table, name) for name in StoredFigure._fields)
+            )
+        )
+        return [
+            StoredFigure(
+                sale_line, partner, currency, float(amount or 0), float(company or 0)
+            )
+            for sale_line, partner, currency, amount, company in self.env.cr.fetchall()
+        ]
 
     @api.model
     def _get_move_links(self, moves):

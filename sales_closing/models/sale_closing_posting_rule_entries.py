@@ -35,37 +35,45 @@ class SaleClosingPostingRule(models.Model):
     @api.model
     def _filter_revenue_figures(self, rule_type, figures):
         """Return the figures a revenue rule of ``rule_type`` posts: delivered
-        beyond invoiced (accrued) or invoiced beyond delivered (deferred)."""
+        beyond invoiced (accrued) or invoiced beyond delivered (deferred).
+
+        :param figures: ``lib.entries.StoredFigure`` tuples
+        """
         if rule_type == "accrued":
-            return figures.filtered(lambda f: f.amount_difference > 0)
-        return figures.filtered(lambda f: f.amount_difference < 0)
+            return [f for f in figures if f.amount_difference > 0]
+        return [f for f in figures if f.amount_difference < 0]
 
     def _get_revenue_items(self, period, figures):
         """Return the items (``lib.entries.Item``) of a revenue rule.
 
-        :param figures: the ``sale.closing.line`` records of the period in
-            this rule's scope, filtered by ``_filter_revenue_figures``
+        :param figures: the ``lib.entries.StoredFigure`` tuples of the period
+            in this rule's scope, filtered by ``_filter_revenue_figures``
         """
         self.ensure_one()
-        sale_lines = figures.sale_line_id.with_context(prefetch_fields=False)
+        sale_lines = (
+            self.env["sale.order.line"]
+            .browse([figure.sale_line_id for figure in figures])
+            .with_context(prefetch_fields=False)
+        )
         sale_lines.fetch(["analytic_distribution", "order_id", "product_id"])
         sale_lines.order_id.fetch(["fiscal_position_id"])
+        by_id = {sale_line.id: sale_line for sale_line in sale_lines}
         accounts = {}
         items = []
+        sign = 1 if self.rule_type == "accrued" else -1
         for figure in figures:
-            sale_line = figure.sale_line_id
+            sale_line = by_id[figure.sale_line_id]
             account = self.pnl_account_id
             if not account:
                 key = (sale_line.product_id, sale_line.order_id.fiscal_position_id)
                 if key not in accounts:
                     accounts[key] = self._get_income_account(*key, sale_line)
                 account = accounts[key]
-            sign = 1 if self.rule_type == "accrued" else -1
             items.append(
                 entries_lib.Item(
                     sale_line.id,
-                    figure.partner_id.id,
-                    figure.currency_id.id,
+                    figure.partner_id or False,
+                    figure.currency_id or False,
                     sign * figure.amount_difference,
                     sign * figure.amount_difference_company,
                     account.id,

@@ -36,3 +36,4 @@ from . import test_aging_buckets
 from . import test_ui_review
 from . import test_lock_race
 from . import test_uninstall_hook
+from . import test_lock_cost

@@ -188,7 +188,7 @@ class TestPostingQueries(PostingCommon):
         self._rule("deferred")
         self._make_orders(2)
         self._measured_preview()
-        with self.assertQueryCount(27):
+        with self.assertQueryCount(31):
             self.period_oct.sudo()._store_entry_lines()
             self.env.flush_all()
         self.assertEqual(
@@ -196,7 +196,7 @@ class TestPostingQueries(PostingCommon):
         )
         self._make_orders(6)
         self._measured_preview()
-        with self.assertQueryCount(27):
+        with self.assertQueryCount(31):
             self.period_oct.sudo()._store_entry_lines()
             self.env.flush_all()
         self.assertEqual(
