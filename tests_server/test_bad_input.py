@@ -26,6 +26,7 @@ from conftest import FIGURES
 TOUCHED = (
     "sale.closing.period",
     "sale.closing.posting.rule",
+    "sale.closing.aging.bucket",
     "sale.closing.check",
     "sale.closing.check.result",
     "sale.closing.line",
@@ -50,6 +51,7 @@ CHINESE = "月末结账 — 測試 ✓ ünïcödé"
 WHOLE = {
     "sale.closing.period",
     "sale.closing.posting.rule",
+    "sale.closing.aging.bucket",
     "sale.closing.check",
     "sale.closing.exception",
     "account.journal",
@@ -180,40 +182,67 @@ def test_hostile_domain_on_posting_rule(admin, rules, case):
         assert CHINESE in message
 
 
-@pytest.mark.parametrize(
-    "percentages",
-    ["0,5,20,50,150", "-5,5,20,50,100", "0,5,20,50", "a,b,c,d,e", "0,5,20,50,100,100"],
-)
-def test_allowance_percentages_out_of_range(admin, rules, percentages):
+def company_buckets(admin, rules) -> tuple[int, list[dict]]:
+    """The allowance rule's company and its aging bucket lines (the one
+    place the receivables check and the allowance rule read them from)."""
+    company = rules["allowance"]["company_id"][0]
+    buckets = admin.call(
+        "sale.closing.aging.bucket",
+        "search_read",
+        [("company_id", "=", company)],
+        fields=["days_from", "percentage"],
+        order="days_from",
+    )
+    return company, buckets
+
+
+@pytest.mark.parametrize("percentage", [150.0, -5.0, 100.01])
+def test_allowance_percentage_out_of_range(admin, rules, percentage):
+    company, buckets = company_buckets(admin, rules)
+    last = buckets[-1]["id"]
     refused(
         admin,
-        f"percentages {percentages}",
+        f"allowance percentage {percentage}",
         lambda: admin.call(
-            "sale.closing.posting.rule",
+            "res.company",
             "write",
-            [rules["allowance"]["id"]],
-            {"aging_percentages": percentages},
+            [company],
+            {"sale_closing_aging_bucket_ids": [(1, last, {"percentage": percentage})]},
         ),
-        r"aging buckets .* or their percentages .* are wrong",
+        r"the aging buckets .* are wrong: percentages are between 0 and 100",
     )
 
 
-@pytest.mark.parametrize(
-    "buckets", ["60,30,90", "30,30,90", "-30,60,90", "30.5,60,90", "x"]
-)
-def test_aging_buckets_unsorted_or_out_of_range(admin, rules, buckets):
-    """Buckets as text on the rule (main as this test was written; the
-    editable bucket lines replacing them get the same cases)."""
+#: changes of the bucket lines, as the settings' inline list sends them
+#: (index into the company's buckets sorted by days, new values; None: delete)
+BAD_BUCKETS = {
+    "two buckets on one day": [(3, {"days_from": 31})],
+    "negative days": [(2, {"days_from": -30})],
+    "first not at 0 (not due left out)": [(0, {"days_from": 5})],
+    "second not at 1": [(1, {"days_from": 2})],
+    "a single bucket left": [(1, None), (2, None), (3, None), (4, None)],
+}
+
+
+@pytest.mark.parametrize("case", BAD_BUCKETS)
+def test_aging_buckets_unsorted_or_out_of_range(admin, rules, case):
+    company, buckets = company_buckets(admin, rules)
+    commands = [
+        (2, buckets[index]["id"])
+        if values is None
+        else (1, buckets[index]["id"], values)
+        for index, values in BAD_BUCKETS[case]
+    ]
     refused(
         admin,
-        f"buckets {buckets}",
+        f"aging buckets: {case}",
         lambda: admin.call(
-            "sale.closing.posting.rule",
+            "res.company",
             "write",
-            [rules["allowance"]["id"]],
-            {"aging_buckets": buckets},
+            [company],
+            {"sale_closing_aging_bucket_ids": commands},
         ),
-        r"aging buckets .* are wrong",
+        r"the aging buckets .* are wrong",
     )
 
 

@@ -25,6 +25,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date, get_lang
 
+from ..lib import figures as figures_lib
+
 CHECK_CODES = [
     ("draft_invoice", "Draft invoices in the period"),
     ("delivered_not_invoiced", "Delivered, not invoiced"),

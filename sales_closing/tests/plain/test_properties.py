@@ -139,27 +139,36 @@ def test_aging_bucket_is_where_the_days_fall(limits, days):
         assert index == len(labels) - 1
     else:
         assert (limits[index - 2] if index > 1 else 0) < days <= limits[index - 1]
-    assert figures.parse_buckets(",".join(map(str, limits))) == limits
+    # the bucket lines that give these limits: not due (0), overdue (1), ...
+    assert figures.aging_limits([0, 1] + [limit + 1 for limit in limits]) == limits
 
 
-@given(st.lists(st.integers(min_value=-100, max_value=400), min_size=1, max_size=6))
-def test_unsorted_or_non_positive_buckets_are_refused(limits):
-    assume(limits != sorted(set(limits)) or min(limits) <= 0)
+@given(st.lists(st.integers(min_value=-100, max_value=400), min_size=0, max_size=6))
+def test_bucket_lines_leaving_receivables_out_are_refused(starts):
+    valid = (
+        len(starts) >= 2
+        and starts[:2] == [0, 1]
+        and all(low < high for low, high in zip(starts, starts[1:], strict=False))
+    )
+    assume(not valid)
     with pytest.raises(ValueError):
-        figures.parse_buckets(",".join(map(str, limits)))
+        figures.aging_limits(starts)
 
 
 @given(bucket_limits, st.data())
-def test_percentages_in_range_parse_others_refused(limits, data):
-    count = len(limits) + 2
+def test_percentages_in_range_accepted_others_refused(limits, data):
+    starts = [0, 1] + [limit + 1 for limit in limits]
+    count = len(starts)
     good = data.draw(st.lists(st.integers(0, 100), min_size=count, max_size=count))
-    assert entries.parse_percentages(",".join(map(str, good)), limits) == good
+    assert figures.aging_limits(starts, good) == limits
     bad = list(good)
     bad[data.draw(st.integers(0, count - 1))] = data.draw(
         st.one_of(st.integers(max_value=-1), st.integers(min_value=101))
     )
     with pytest.raises(ValueError):
-        entries.parse_percentages(",".join(map(str, bad)), limits)
+        figures.aging_limits(starts, bad)
+    with pytest.raises(ValueError):
+        figures.aging_limits(starts, good[:-1])
 
 
 @given(
