@@ -51,8 +51,6 @@ class TestPackFiles(PackCommon, HttpCase):
     """An HTTP case: wkhtmltopdf fetches the report's assets from the test
     server, which must see the test transaction."""
 
-    closing_users = False  # its tests use none of them
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
