@@ -64,15 +64,21 @@ company = env.ref("base.user_admin").company_id
 out["module state"] = env["ir.module.module"].search(
     [("name", "=", "sales_closing")]).state
 out["sale lock date"] = str(company.sale_lock_date or "")
-partner = env["res.partner"].search([("customer_rank", ">", 0)], limit=1)
-product = env["product.product"].search([("sale_ok", "=", True)], limit=1)
+# the shell's superuser sees every company's records (the server tests add a
+# second company): take the admin's company's own, and work in it
+env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+shared = [("company_id", "in", [False, company.id])]
+partner = env["res.partner"].search([("customer_rank", ">", 0)] + shared, limit=1)
+product = env["product.product"].search([("sale_ok", "=", True)] + shared, limit=1)
 order = env["sale.order"].create({
+    "company_id": company.id,
     "partner_id": partner.id,
     "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
 })
 order.action_confirm()
 out["order state"] = order.state
 invoice = env["account.move"].create({
+    "company_id": company.id,
     "move_type": "out_invoice",
     "partner_id": partner.id,
     "invoice_date": fields.Date.context_today(env.user),
