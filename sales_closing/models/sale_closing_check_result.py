@@ -6,6 +6,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .sale_closing_check import CHECK_CODES, SEVERITIES
+from .sale_closing_group_totals import FIELD_SPEC
+
+#: Checks whose amounts are not money that adds up: a sales anomaly's amount
+#: is how far a figure moved from its usual, and one sale moves the figures
+#: of its customer, its category and its salesperson alike.
+NON_ADDITIVE_CHECKS = ("sales_anomaly",)
 
 
 class SaleClosingCheckResult(models.Model):
@@ -222,6 +228,40 @@ class SaleClosingCheckResult(models.Model):
             for prefix in prefixes
             if result.key.startswith(prefix)
         ]
+
+    @api.model
+    def _get_non_additive_checks(self):
+        """Return the codes of the checks whose amounts are never totalled."""
+        return NON_ADDITIVE_CHECKS
+
+    @api.model
+    def read_group(
+        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
+    ):
+        """No total amount on a group of problems that give none (a blank,
+        not 0.00), nor on one of a check whose amounts do not add up."""
+        names = [
+            match.group(1)
+            for match in map(FIELD_SPEC.fullmatch, fields)
+            if match and (match.group(3) or match.group(1)) == "amount"
+        ]
+        if not names:
+            return super().read_group(
+                domain, fields, groupby, offset, limit, orderby, lazy
+            )
+        extra = [
+            "sale_closing_has_amount:bool_or(has_amount)",
+            "sale_closing_check:max(check_code)",
+        ]
+        groups = super().read_group(
+            domain, list(fields) + extra, groupby, offset, limit, orderby, lazy
+        )
+        for group in groups:
+            has_amount = group.pop("sale_closing_has_amount", False)
+            check = group.pop("sale_closing_check", False)
+            if not has_amount or check in self._get_non_additive_checks():
+                group.update(dict.fromkeys(names, False))
+        return groups
 
     @api.model
     def _get_group_total_keys(self):

@@ -82,8 +82,9 @@ class SaleClosingPeriod(models.Model):
             ["__count", "amount:sum", "has_amount:bool_or"],
             order="period_id, check_code, severity, waived",
         ):
+            adds_up = has_amount and code not in Result._get_non_additive_checks()
             summary.setdefault(period.id, []).append(
-                (code, severity, waived, count, has_amount and amount)
+                (code, severity, waived, count, adds_up and amount)
             )
         line_counts = dict(
             Line._read_group(
@@ -116,7 +117,8 @@ class SaleClosingPeriod(models.Model):
     def _get_check_summary_html(self, rows):
         """Return the summary table of the checks tab: one row per check,
         severity and status, with the problems' amount in company currency
-        (blank for the checks that give no amount).
+        (blank for the checks that give no amount, and for those whose
+        amounts do not add up: ``_get_non_additive_checks``).
 
         :param rows: ``(check code, severity, waived, count, amount or
             False)`` tuples

@@ -131,9 +131,55 @@ class TestHonestFigures(ChecksCommon):
         }
         self.assertEqual(by_check["delivered_not_invoiced"], 180.0)
         self.assertEqual(by_check["receivable_aging"], 120.0)
+        # the checks that give no amount: a blank, not 0.00
+        self.assertIs(by_check["late_delivery"], False)
+        self.assertIs(by_check["negative_stock"], False)
         # no grand total adding receivables to accruals
         total = Result.read_group(domain, ["amount:sum"], [])
         self.assertEqual(total[0]["amount"], False)
+
+    def test_sales_anomaly_amounts_are_never_totalled(self):
+        """A sales anomaly's amount is how far a figure moved (the same sale
+        moves its customer, category and salesperson): 500.00 up and 935.00
+        down do not make "-435.00" of anything."""
+        self._run()
+        Result = self.env["sale.closing.check.result"]
+        Result.create(
+            [
+                {
+                    "period_id": self.period_oct.id,
+                    "check_code": "sales_anomaly",
+                    "severity": severity,
+                    "key": f"sales_anomaly:test:{amount}",
+                    "name": f"Moved by {amount}",
+                    "amount": amount,
+                    "has_amount": True,
+                }
+                for severity, amount in (("warning", 500.0), ("info", -935.0))
+            ]
+        )
+        domain = [("period_id", "=", self.period_oct.id)]
+        by_check = {
+            group["check_code"]: group["amount"]
+            for group in Result.read_group(domain, ["amount:sum"], ["check_code"])
+        }
+        self.assertIs(by_check["sales_anomaly"], False)
+        self.assertEqual(by_check["draft_invoice"], 200.0)
+        by_severity = Result.read_group(
+            domain + [("check_code", "=", "sales_anomaly")],
+            ["amount:sum"],
+            ["severity"],
+        )
+        self.assertEqual([group["amount"] for group in by_severity], [False, False])
+        self.period_oct.invalidate_recordset()
+        table = html.fromstring(str(self.period_oct.check_summary))
+        amounts = [
+            [td.text_content() for td in tr.iter("td")][4]
+            for tr in table.iter("tr")
+            if tr.find("td") is not None
+            and tr.find("td").text_content().startswith("Sales anomalies")
+        ]
+        self.assertEqual(amounts, ["", ""])
 
     def test_no_double_space_in_problems(self):
         results = self._run()
