@@ -144,7 +144,8 @@ class TestHonestFigures(ChecksCommon):
         down do not make "-435.00" of anything."""
         self._run()
         Result = self.env["sale.closing.check.result"]
-        Result.create(
+        # results are written by the checks only (no one creates them by hand)
+        Result.sudo().create(
             [
                 {
                     "period_id": self.period_oct.id,
