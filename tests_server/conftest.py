@@ -54,29 +54,19 @@ def xmlid(user: User, module: str, name: str) -> int:
 @pytest.fixture(scope="session")
 def managers(admin) -> list[User]:
     """Two Sales Closing Managers of the admin's company, as separate users."""
-    groups = [xmlid(admin, *MANAGER_GROUP), xmlid(admin, "base", "group_user")]
     company = admin.call("res.users", "read", [admin.uid], ["company_id"])[0][
         "company_id"
     ][0]
-    users = []
-    for login in ("closer.anna", "closer.ben"):
-        found = admin.call("res.users", "search", [("login", "=", login)])
-        if not found:
-            admin.call(
-                "res.users",
-                "create",
-                {
-                    "name": login.replace(".", " ").title(),
-                    "login": login,
-                    "password": login,
-                    "company_id": company,
-                    "company_ids": [(6, 0, [company])],
-                    "email": f"{login}@example.com",
-                    "groups_id": [(4, group) for group in groups],
-                },
-            )
-        users.append(User(admin.url, admin.db, login, login).login_xmlrpc())
-    return users
+    return [
+        ensure_user(
+            admin,
+            login,
+            [MANAGER_GROUP],
+            company_id=company,
+            company_ids=[(6, 0, [company])],
+        )
+        for login in ("closer.anna", "closer.ben")
+    ]
 
 
 @pytest.fixture(scope="session")

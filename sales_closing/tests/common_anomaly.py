@@ -136,19 +136,8 @@ class AnomalyCommon(ChecksCommon):
 
     def _count_in(self, product, qty, day):
         """Count ``qty`` in stock (valued at the standard price)."""
-        with self._layers_dated(f"{day} 09:00:00"), freeze_time(f"{day} 09:00:00"):
-            quant = (
-                self.env["stock.quant"]
-                .with_context(inventory_mode=True)
-                .create(
-                    {
-                        "product_id": product.id,
-                        "location_id": self.stock_location.id,
-                        "inventory_quantity": qty,
-                    }
-                )
-            )
-            quant.action_apply_inventory()
+        with self._layers_dated(f"{day} 09:00:00"):
+            self._inventory(product, qty, day)
 
     def _history(self):
         """April to September as in the table of the module docstring."""

@@ -34,3 +34,19 @@ class ChecksCommon(FiguresCommon):
 
     def _sell_product(self, day="2026-10-05", qty=10, price=100.0):
         return self._sell(day, [(self.product, qty, price)])
+
+    def _inventory(self, product, qty, day):
+        """Set the stock of ``product`` through an inventory adjustment."""
+        with freeze_time(f"{day} 09:00:00"):
+            quant = (
+                self.env["stock.quant"]
+                .with_context(inventory_mode=True)
+                .create(
+                    {
+                        "product_id": product.id,
+                        "location_id": self.stock_location.id,
+                        "inventory_quantity": qty,
+                    }
+                )
+            )
+            quant.action_apply_inventory()

@@ -21,22 +21,6 @@ class TestChecksStock(ChecksCommon):
             vals.update(categ_id=categ.id, standard_price=10.0)
         return self._closing_product(name, **vals)
 
-    def _inventory(self, product, qty, day):
-        """Set the stock of ``product`` through an inventory adjustment."""
-        with freeze_time(f"{day} 09:00:00"):
-            quant = (
-                self.env["stock.quant"]
-                .with_context(inventory_mode=True)
-                .create(
-                    {
-                        "product_id": product.id,
-                        "location_id": self.stock_location.id,
-                        "inventory_quantity": qty,
-                    }
-                )
-            )
-            quant.action_apply_inventory()
-
     def _negative_stock_of(self, product):
         return self._results("negative_stock").filtered(
             lambda r: r.product_id == product
