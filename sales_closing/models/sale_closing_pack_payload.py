@@ -14,25 +14,14 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..lib import canonical
+from .sale_closing_line import AMOUNT_FIELDS, COMPANY_AMOUNT_FIELDS, QTY_FIELDS
 
-# the reconciliation figures frozen per line: quantities (in the line's
-# unit), amounts in the order currency and in company currency
-LINE_QUANTITIES = (
-    "qty_ordered",
-    "qty_delivered",
-    "qty_invoiced",
-    "qty_difference",
-    "qty_returned",
-    "qty_draft_invoiced",
-)
-LINE_AMOUNTS = (
-    "amount_ordered",
-    "amount_delivered",
-    "amount_invoiced",
-    "amount_paid",
-    "amount_difference",
-)
-LINE_COMPANY_AMOUNTS = tuple(f"{name}_company" for name in LINE_AMOUNTS)
+# the reconciliation figures frozen per line, as the line model lists them:
+# quantities (in the line's unit), amounts in the order currency and in
+# company currency (the order is part of the canonical payload)
+LINE_QUANTITIES = tuple(QTY_FIELDS)
+LINE_AMOUNTS = tuple(AMOUNT_FIELDS)
+LINE_COMPANY_AMOUNTS = tuple(COMPANY_AMOUNT_FIELDS)
 LINE_REFERENCES = {
     "order_id": "sale.order",
     "partner_id": "res.partner",
