@@ -10,6 +10,8 @@ tie-out to the ledger); the files are written by
 ``sale_closing_pack_files.py``.
 """
 
+import io
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -92,24 +94,31 @@ class SaleClosingPeriod(models.Model):
             + 1
         )
         closed_at = fields.Datetime.now()
-        payload = period._get_pack_payload(version, self.env.user, closed_at)
-        data = canonical.dumps(payload)
+        # written piece by piece and hashed while written: the payload is
+        # never held as one dict (see sale_closing_pack_payload.py)
+        writer = canonical.HashingWriter(io.BytesIO())
+        line_count = period._write_pack_payload(
+            writer, version, self.env.user, closed_at
+        )
+        data = writer.out.getvalue()
         snapshot = Snapshot.create(
             {
                 "period_id": period.id,
                 "version": version,
                 "closed_by_id": self.env.uid,
                 "closed_at": closed_at,
-                "fingerprint": canonical.fingerprint(data),
+                "fingerprint": writer.fingerprint(),
                 "format_version": canonical.FORMAT_VERSION,
-                "line_count": len(payload["lines"]),
+                "line_count": line_count,
             }
         )
         filing = snapshot.with_context(sale_closing_snapshot_filing=True)
         filing.payload_attachment_id = self._attach_pack_file(
             snapshot, f"{period.name}-v{version}-payload.json", data, "application/json"
         )
-        pdf, xlsx = period._render_pack_files(snapshot, payload)
+        reader = canonical.Reader(data)
+        del data, writer  # the reader holds the text: one copy in memory
+        pdf, xlsx = period._render_pack_files(snapshot, reader)
         filing.write({"pdf_attachment_id": pdf.id, "xlsx_attachment_id": xlsx.id})
         self._pause_for_tests("pack")
         period.message_post(

@@ -29,8 +29,12 @@ Sections of the payload (every amount a fixed-decimal string):
 The PDF and the workbook of the pack are rendered from the payload only.
 """
 
+import json
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from odoo.addons.base.models.res_lang import intersperse
 
 from ..lib import canonical
 
@@ -163,6 +167,56 @@ class SaleClosingSnapshot(models.Model):
         """Return the stored payload read back (a dict; amounts are strings)."""
         self.ensure_one()
         return canonical.loads(self._get_payload_bytes())
+
+    def _get_report_payload(self, limit=200):
+        """Return what the PDF shows of the stored payload: every section but
+        the two that grow with the month, read one by one from the stored
+        bytes (never held as a whole): ``lines`` holds the first ``limit``
+        lines with a difference (``line_count``: all of them), ``checks``
+        every waiver then the first ``limit`` other results
+        (``check_count``: all of them)."""
+        self.ensure_one()
+        reader = canonical.Reader(self._get_payload_bytes())
+        payload = reader.head(skip=("lines", "checks"))
+        lines, line_count = [], 0
+        for line in reader.items("lines"):
+            line_count += 1
+            if len(lines) < limit and canonical.to_float(
+                line["amount_difference_company"]
+            ):
+                lines.append(line)
+        waived, others, check_count = [], [], 0
+        for check in reader.items("checks"):
+            check_count += 1
+            if check["waived"]:
+                waived.append(check)
+            elif len(others) < limit:
+                others.append(check)
+        payload.update(
+            lines=lines,
+            line_count=line_count,
+            checks=waived + others,
+            check_count=check_count,
+        )
+        return payload
+
+    def _format_pack_number(self, text):
+        """Return the frozen fixed-decimal string ``text`` (an amount, a
+        quantity or a percentage of the payload) written as the language of
+        the report writes numbers: its thousands separator, grouping and
+        decimal point (``"-12345.60"`` → ``"-12,345.60"`` in English). The
+        digits are the frozen ones: a reprint shows the same figures.
+        ``-`` when there is none."""
+        if text is None or text == "":
+            return "-"
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        if not lang:
+            return text
+        integer, _point, decimals = text.partition(".")
+        integer = intersperse(
+            integer, json.loads(lang.grouping), lang.thousands_sep or ""
+        )[0]
+        return f"{integer}{lang.decimal_point}{decimals}" if decimals else integer
 
     def _verify(self):
         """Return ``(matches, message)``: whether the SHA-256 of the stored

@@ -207,7 +207,7 @@ class TestPackSnapshot(PostingCommon):
         self.assertEqual(self.company.sale_lock_date, lock_date)
 
     def test_fault_in_the_snapshot_leaves_the_period_unclosed(self):
-        self._assert_close_rolled_back("_get_pack_payload", "snapshot failed")
+        self._assert_close_rolled_back("_write_pack_payload", "snapshot failed")
 
     def test_fault_while_rendering_leaves_the_period_unclosed(self):
         self._assert_close_rolled_back("_render_pack_xlsx", "workbook failed")
