@@ -17,6 +17,7 @@ parameter ``sales_closing.bench_pack_lines``), then times the pack alone.
 ``BENCH_PROFILE=<file>`` also writes a cProfile of the whole pack there.
 """
 
+import gzip
 import io
 import os
 import sys
@@ -25,6 +26,7 @@ import zipfile
 from odoo import fields
 
 from odoo.addons.sales_closing.lib import canonical
+from odoo.addons.sales_closing.models.sale_closing_period_pack import GZIP_LEVEL
 
 REPORT = "sales_closing.action_report_close_pack"
 
@@ -38,6 +40,21 @@ def written_in_constant_memory(raw):
     return "xl/sharedStrings.xml" not in names and b't="inlineStr"' in sheet
 
 
+def write_payload(env, period, version):
+    """Write the payload of ``period`` as the close does (streamed, hashed,
+    gzipped); its compressed size."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(
+        fileobj=buffer, mode="wb", compresslevel=GZIP_LEVEL, mtime=0
+    ) as packed:
+        writer = canonical.HashingWriter(packed)
+        period._write_pack_payload(writer, version, env.user, fields.Datetime.now())
+    print(
+        f"          payload {writer.size:,} bytes, stored gzipped in "
+        f"{len(buffer.getvalue()):,}"
+    )
+
+
 def pack_undone(env, bench, period, size):
     """Time the close pack of ``period`` (its reconciliation lines as the
     last Run Checks stored them) and roll it back."""
@@ -46,16 +63,11 @@ def pack_undone(env, bench, period, size):
         snapshot = bench.measure(
             size, "close pack (snapshot + PDF + XLSX)", period._create_snapshot
         )
-        payload = canonical.Reader(snapshot._get_payload_bytes())
+        payload = snapshot._get_payload_reader()
         bench.measure(
             size,
             "  pack: payload + canonical JSON + SHA-256",
-            lambda: period._write_pack_payload(
-                canonical.HashingWriter(io.BytesIO()),
-                snapshot.version,
-                env.user,
-                fields.Datetime.now(),
-            ),
+            lambda: write_payload(env, period, snapshot.version),
         )
         bench.measure(
             size,

@@ -30,9 +30,11 @@ REPORT = "sales_closing.action_report_close_pack"
 class SaleClosingPeriod(models.Model):
     _inherit = "sale.closing.period"  # pylint: disable=consider-merging-classes-inherited
 
-    def _render_pack_files(self, snapshot, payload):
+    def _render_pack_files(self, snapshot, payload=None):
         """Return the ``(PDF, workbook)`` attachments of ``snapshot``,
-        rendered from ``payload`` (a dict or a ``canonical.Reader``)."""
+        rendered from ``payload`` (a dict or a ``canonical.Reader``; the
+        stored payload when None, read for the workbook once the PDF is
+        done, so that one copy of it is in memory at a time)."""
         self.ensure_one()
         stem = f"{self.name}-v{snapshot.version}"
         content, kind = (
@@ -50,7 +52,9 @@ class SaleClosingPeriod(models.Model):
         xlsx = self._attach_pack_file(
             snapshot,
             f"{stem}.xlsx",
-            self._render_pack_xlsx(payload, snapshot.fingerprint),
+            self._render_pack_xlsx(
+                payload or snapshot._get_payload_reader(), snapshot.fingerprint
+            ),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         return pdf, xlsx

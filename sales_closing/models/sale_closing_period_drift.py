@@ -11,7 +11,6 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib import canonical
 from ..lib import drift as drift_lib
 
 LOCK_DATE_FIELDS = ("sale_lock_date", "fiscalyear_lock_date", "hard_lock_date")
@@ -75,7 +74,7 @@ class SaleClosingPeriod(models.Model):
         recomputed from live data (not stored) against the latest pack."""
         self.ensure_one()
         # the frozen lines read one by one, not the whole payload as a dict
-        frozen = canonical.Reader(self.snapshot_id._get_payload_bytes()).items("lines")
+        frozen = self.snapshot_id._get_payload_reader().items("lines")
         live = self.env["sale.closing.line"]._get_period_figures(self)
         return drift_lib.compare(frozen, self._get_pack_lines(live))
 

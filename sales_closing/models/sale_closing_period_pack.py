@@ -10,6 +10,7 @@ tie-out to the ledger); the files are written by
 ``sale_closing_pack_files.py``.
 """
 
+import gzip
 import io
 
 from markupsafe import Markup
@@ -17,6 +18,10 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ..lib import canonical
+
+#: gzip level of the stored payload: the fastest; canonical JSON repeats its
+#: keys on every line and shrinks about tenfold even so
+GZIP_LEVEL = 1
 
 
 class SaleClosingPeriod(models.Model):
@@ -94,13 +99,18 @@ class SaleClosingPeriod(models.Model):
             + 1
         )
         closed_at = fields.Datetime.now()
-        # written piece by piece and hashed while written: the payload is
-        # never held as one dict (see sale_closing_pack_payload.py)
-        writer = canonical.HashingWriter(io.BytesIO())
-        line_count = period._write_pack_payload(
-            writer, version, self.env.user, closed_at
-        )
-        data = writer.out.getvalue()
+        # written piece by piece, hashed while written, stored compressed:
+        # the payload is never held as one dict nor as one string (see
+        # sale_closing_pack_payload.py); the fingerprint is that of the
+        # canonical bytes, as before
+        buffer = io.BytesIO()
+        with gzip.GzipFile(
+            fileobj=buffer, mode="wb", compresslevel=GZIP_LEVEL, mtime=0
+        ) as packed:
+            writer = canonical.HashingWriter(packed)
+            line_count = period._write_pack_payload(
+                writer, version, self.env.user, closed_at
+            )
         snapshot = Snapshot.create(
             {
                 "period_id": period.id,
@@ -114,11 +124,13 @@ class SaleClosingPeriod(models.Model):
         )
         filing = snapshot.with_context(sale_closing_snapshot_filing=True)
         filing.payload_attachment_id = self._attach_pack_file(
-            snapshot, f"{period.name}-v{version}-payload.json", data, "application/json"
+            snapshot,
+            f"{period.name}-v{version}-payload.json.gz",
+            buffer.getvalue(),
+            "application/gzip",
         )
-        reader = canonical.Reader(data)
-        del data, writer  # the reader holds the text: one copy in memory
-        pdf, xlsx = period._render_pack_files(snapshot, reader)
+        del buffer
+        pdf, xlsx = period._render_pack_files(snapshot)
         filing.write({"pdf_attachment_id": pdf.id, "xlsx_attachment_id": xlsx.id})
         self._pause_for_tests("pack")
         period.message_post(

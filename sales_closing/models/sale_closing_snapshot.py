@@ -29,6 +29,7 @@ Sections of the payload (every amount a fixed-decimal string):
 The PDF and the workbook of the pack are rendered from the payload only.
 """
 
+import gzip
 import json
 
 from odoo import api, fields, models
@@ -37,6 +38,8 @@ from odoo.exceptions import UserError
 from odoo.addons.base.models.res_lang import intersperse
 
 from ..lib import canonical
+
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 class SaleClosingSnapshot(models.Model):
@@ -159,9 +162,20 @@ class SaleClosingSnapshot(models.Model):
         }
 
     def _get_payload_bytes(self):
-        """Return the stored canonical payload (bytes, empty when missing)."""
+        """Return the stored canonical payload (bytes, empty when missing),
+        uncompressed: packs are stored gzipped since they are streamed,
+        those stored before as plain JSON are read as they are."""
         self.ensure_one()
-        return self.sudo().payload_attachment_id.raw or b""
+        raw = self.sudo().payload_attachment_id.raw or b""
+        if raw[:2] == GZIP_MAGIC:
+            return gzip.decompress(raw)
+        return raw
+
+    def _get_payload_reader(self):
+        """Return the stored payload as a ``canonical.Reader`` (its big
+        arrays read one item at a time)."""
+        self.ensure_one()
+        return canonical.Reader(self._get_payload_bytes())
 
     def _get_payload(self):
         """Return the stored payload read back (a dict; amounts are strings)."""
@@ -176,7 +190,7 @@ class SaleClosingSnapshot(models.Model):
         every waiver then the first ``limit`` other results
         (``check_count``: all of them)."""
         self.ensure_one()
-        reader = canonical.Reader(self._get_payload_bytes())
+        reader = self._get_payload_reader()
         payload = reader.head(skip=("lines", "checks"))
         lines, line_count = [], 0
         for line in reader.items("lines"):

@@ -19,7 +19,7 @@ class TestPackSummary(PackCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._stage(cls, cls.period_oct, "closed")
-        cls.payload = json.loads(cls.period_oct.snapshot_id.payload_attachment_id.raw)
+        cls.payload = json.loads(cls.period_oct.snapshot_id._get_payload_bytes())
         cls.summary = cls.payload["summary"]
 
     def test_streamed_payload_is_the_whole_payload_byte_for_byte(self):
@@ -38,7 +38,7 @@ class TestPackSummary(PackCommon):
         self.assertGreater(len(self.payload["checks"]), 1)
         self.assertFalse(whole.isascii())
         # what the close stored is those bytes, and it still verifies
-        self.assertEqual(snapshot.payload_attachment_id.raw, whole)
+        self.assertEqual(snapshot._get_payload_bytes(), whole)
         self.assertTrue(snapshot._verify()[0])
 
     def _rows(self, dimension, *fields):
