@@ -27,11 +27,13 @@ at a time).
 Nothing here imports Odoo.
 """
 
+import codecs
 import collections
 import datetime
 import decimal
 import functools
 import hashlib
+import io
 import json
 import re
 
@@ -238,81 +240,154 @@ _SPACE = re.compile(r"[ \t\n\r]*")
 
 
 class Reader:
-    """Canonical bytes read back section by section: :meth:`head` gives the
-    small sections as a dict, :meth:`items` the items of a big array one at
-    a time (never the whole array as a list).
+    """Canonical bytes read back section by section, as a stream: the
+    small sections as dicts, the items of a big array one at a time. Only
+    the item being read is in memory (a few kilobytes), never the payload.
+
+    ``source``: the bytes, or a function returning a new binary stream of
+    them (e.g. a ``gzip.GzipFile``) for each pass.
 
     >>> reader = Reader(dumps({"big": [{"n": 1}, {"n": 2}], "x": {"y": []}}))
     >>> reader.head(skip=("big",)), [i["n"] for i in reader.items("big")]
     ({'x': {'y': []}}, [1, 2])
+    >>> reader.read({"big": lambda items: sum(i["n"] for i in items)})
+    {'big': 3, 'x': {'y': []}}
     >>> list(Reader(b'{"e":[]}').items("e")), Reader(b"{}").head()
     ([], {})
     >>> list(Reader(b' { "e" : [ 1 , {"a": 2} ] , "f": [ ] } ').items("e"))
     [1, {'a': 2}]
     """
 
-    def __init__(self, data):
-        self.text = data.decode("utf-8") if isinstance(data, bytes) else data
-        self.spans = self._index()
+    def __init__(self, source):
+        self.open = source if callable(source) else lambda: io.BytesIO(source)
 
-    def _index(self):
-        """``{key: (start, end)}`` of each top-level value in the text."""
-        text, spans, space = self.text, {}, _SPACE.match
-        index = space(text).end()
-        if text[index : index + 1] != "{":
-            raise ValueError("a canonical payload is a JSON object")
-        index = space(text, index + 1).end()
-        while text[index] != "}":
-            key, index = _DECODER.raw_decode(text, index)
-            index = space(text, index).end()
-            if text[index] != ":":
-                raise ValueError(f"':' expected at {index}")
-            start = space(text, index + 1).end()
-            index = space(text, self._skip(start)).end()
-            spans[key] = (start, index)
-            if text[index] == ",":
-                index = space(text, index + 1).end()
-        return spans
-
-    def _skip(self, index):
-        """The index after the value at ``index``; arrays item by item."""
-        if self.text[index] != "[":
-            return _DECODER.raw_decode(self.text, index)[1]
-        # the last index yielded is the "]"'s
-        return collections.deque(self._item_ends(index), maxlen=1)[0] + 1
-
-    def _item_ends(self, index, decode=None):
-        """From the ``[`` at ``index``: yield the index after each item (and
-        the item when ``decode``), then the index of the ``]``."""
-        text, space = self.text, _SPACE.match
-        index = space(text, index + 1).end()
-        while text[index] != "]":
-            item, index = _DECODER.raw_decode(text, index)
-            if decode:
-                yield item
-            else:
-                yield index
-            index = space(text, index).end()
-            if text[index] == ",":
-                index = space(text, index + 1).end()
-        if not decode:
-            yield index
+    def read(self, consumers=None):
+        """Return the top-level sections as a dict, in one pass; the value
+        of a key of ``consumers`` is what its function returns of an
+        iterator of the items of that array (items it leaves are skipped)."""
+        consumers = consumers or {}
+        result = {}
+        with self.open() as stream:
+            scanner = _Scanner(stream)
+            for key in scanner.keys():
+                if key in consumers:
+                    items = scanner.array()
+                    result[key] = consumers[key](items)
+                    collections.deque(items, maxlen=0)
+                else:
+                    result[key] = scanner.value()
+        return result
 
     def head(self, skip=()):
         """Return the top-level sections as a dict, without those in
-        ``skip``."""
-        return {
-            key: json.loads(self.text[start:end])
-            for key, (start, end) in self.spans.items()
-            if key not in skip
-        }
+        ``skip`` (arrays, read item by item and dropped)."""
+        payload = self.read(dict.fromkeys(skip, _drop))
+        return {key: value for key, value in payload.items() if key not in skip}
 
     def items(self, key):
         """Yield the items of the top-level array ``key`` one by one."""
-        start, _end = self.spans[key]
-        if self.text[start] != "[":
-            raise ValueError(f"{key} is not an array")
-        yield from self._item_ends(start, decode=True)
+        with self.open() as stream:
+            scanner = _Scanner(stream)
+            for found in scanner.keys():
+                if found == key:
+                    yield from scanner.array()
+                    return
+                scanner.skip()
+        raise KeyError(key)
+
+
+def _drop(items):
+    collections.deque(items, maxlen=0)
+
+
+class _Scanner:
+    """JSON values read one by one from a binary stream, through a text
+    buffer that holds the value being read and the next chunk."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+
+    def _more(self):
+        """Append the next chunk (at least as much as is buffered: a big
+        value is read in a few steps, not many)."""
+        if self.eof:
+            raise ValueError("the payload ends in the middle of a value")
+        data = self.stream.read(max(self.CHUNK, len(self.text) - self.pos))
+        self.eof = not data
+        self.text = self.text[self.pos :] + self.decoder.decode(data, final=self.eof)
+        self.pos = 0
+
+    def peek(self):
+        """The next character that is not white space."""
+        while True:
+            self.pos = _SPACE.match(self.text, self.pos).end()
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            self._more()
+
+    def take(self, expected):
+        """Pass the next character, which must be one of ``expected``."""
+        char = self.peek()
+        if char not in expected:
+            raise ValueError(f"one of {expected!r} expected, not {char!r}")
+        self.pos += 1
+        return char
+
+    def value(self):
+        """Read the next value whole."""
+        self.peek()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError:
+                if self.eof:
+                    raise
+                self._more()
+                continue
+            # a number at the end of the buffer may go on in the next chunk
+            if end == len(self.text) and not self.eof:
+                self._more()
+                continue
+            self.pos = end
+            return value
+
+    def array(self):
+        """Yield the items of the array that comes next."""
+        self.take("[")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        while True:
+            yield self.value()
+            if self.take(",]") == "]":
+                return
+
+    def skip(self):
+        """Pass the value that comes next (an array item by item)."""
+        if self.peek() == "[":
+            _drop(self.array())
+        else:
+            self.value()
+
+    def keys(self):
+        """Yield the keys of the object that comes next; the caller reads
+        (or skips) each value before asking for the next key."""
+        self.take("{")
+        if self.peek() == "}":
+            self.pos += 1
+            return
+        while True:
+            key = self.value()
+            self.take(":")
+            yield key
+            if self.take(",}") == "}":
+                return
 
 
 def loads(data):

@@ -29,7 +29,10 @@ Sections of the payload (every amount a fixed-decimal string):
 The PDF and the workbook of the pack are rendered from the payload only.
 """
 
+import functools
 import gzip
+import hashlib
+import io
 import json
 
 from odoo import api, fields, models
@@ -172,46 +175,64 @@ class SaleClosingSnapshot(models.Model):
         return raw
 
     def _get_payload_reader(self):
-        """Return the stored payload as a ``canonical.Reader`` (its big
-        arrays read one item at a time)."""
+        """Return the stored payload as a ``canonical.Reader``: read as a
+        stream from the (compressed) attachment, one item at a time."""
         self.ensure_one()
-        return canonical.Reader(self._get_payload_bytes())
+        raw = self.sudo().payload_attachment_id.raw or b""
+        if raw[:2] == GZIP_MAGIC:
+            return canonical.Reader(lambda: gzip.GzipFile(fileobj=io.BytesIO(raw)))
+        return canonical.Reader(raw)
 
     def _get_payload(self):
         """Return the stored payload read back (a dict; amounts are strings)."""
         self.ensure_one()
         return canonical.loads(self._get_payload_bytes())
 
-    def _get_report_payload(self, limit=200):
-        """Return what the PDF shows of the stored payload: every section but
-        the two that grow with the month, read one by one from the stored
-        bytes (never held as a whole): ``lines`` holds the first ``limit``
-        lines with a difference (``line_count``: all of them), ``checks``
-        every waiver then the first ``limit`` other results
-        (``check_count``: all of them)."""
+    def _get_payload_fingerprint(self):
+        """Return the SHA-256 of the stored canonical payload, read as a
+        stream (None when there is none)."""
         self.ensure_one()
-        reader = self._get_payload_reader()
-        payload = reader.head(skip=("lines", "checks"))
-        lines, line_count = [], 0
-        for line in reader.items("lines"):
-            line_count += 1
-            if len(lines) < limit and canonical.to_float(
-                line["amount_difference_company"]
-            ):
-                lines.append(line)
-        waived, others, check_count = [], [], 0
-        for check in reader.items("checks"):
-            check_count += 1
-            if check["waived"]:
-                waived.append(check)
-            elif len(others) < limit:
-                others.append(check)
-        payload.update(
-            lines=lines,
-            line_count=line_count,
-            checks=waived + others,
-            check_count=check_count,
+        if not self.sudo().payload_attachment_id.raw:
+            return None
+        digest = hashlib.sha256()
+        with self._get_payload_reader().open() as stream:
+            for chunk in iter(functools.partial(stream.read, 1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def _get_report_payload(self, limit=200):
+        """Return what the PDF shows of the stored payload, read in one pass
+        without holding it: every section but the two that grow with the
+        month; ``lines`` holds the first ``limit`` lines with a difference
+        (``line_count``: all of them), ``checks`` every waiver then the
+        first ``limit`` other results (``check_count``: all of them)."""
+        self.ensure_one()
+        counts = {}
+
+        def first_lines(lines):
+            listed, counts["lines"] = [], 0
+            for line in lines:
+                counts["lines"] += 1
+                if len(listed) < limit and canonical.to_float(
+                    line["amount_difference_company"]
+                ):
+                    listed.append(line)
+            return listed
+
+        def waivers_first(checks):
+            waived, others, counts["checks"] = [], [], 0
+            for check in checks:
+                counts["checks"] += 1
+                if check["waived"]:
+                    waived.append(check)
+                elif len(others) < limit:
+                    others.append(check)
+            return waived + others
+
+        payload = self._get_payload_reader().read(
+            {"lines": first_lines, "checks": waivers_first}
         )
+        payload.update(line_count=counts["lines"], check_count=counts["checks"])
         return payload
 
     def _format_pack_number(self, text):
@@ -236,14 +257,13 @@ class SaleClosingSnapshot(models.Model):
         """Return ``(matches, message)``: whether the SHA-256 of the stored
         payload is still the fingerprint taken at the close."""
         self.ensure_one()
-        data = self._get_payload_bytes()
-        if not data:
+        computed = self._get_payload_fingerprint()
+        if computed is None:
             return False, self.env._(
                 "%(pack)s: the stored payload is missing; the figures of this "
                 "close cannot be proven.",
                 pack=self.name,
             )
-        computed = canonical.fingerprint(data)
         if computed == self.fingerprint:
             return True, self.env._(
                 "%(pack)s: the stored figures are exactly those frozen at the "

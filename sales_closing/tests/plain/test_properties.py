@@ -315,6 +315,13 @@ def test_streamed_write_is_dumps_and_reads_back(head, arrays):
     assert reader.head(skip=tuple(arrays)) == canonical.loads(canonical.dumps(head))
     for key, items in arrays.items():
         assert list(reader.items(key)) == canonical.loads(canonical.dumps(items))
+    # read in chunks of 3 bytes: values and UTF-8 characters cut anywhere
+    chunk = canonical._Scanner.CHUNK
+    canonical._Scanner.CHUNK = 3
+    try:
+        assert canonical.Reader(whole).read() == canonical.loads(whole)
+    finally:
+        canonical._Scanner.CHUNK = chunk
 
 
 # --- anomaly statistics -------------------------------------------------------------
