@@ -229,7 +229,7 @@ class SaleClosingSnapshot(models.Model):
                     others.append(check)
             return waived + others
 
-        payload = self._get_payload_reader().read(
+        payload = self._get_payload_reader().sections(
             {"lines": first_lines, "checks": waivers_first}
         )
         payload.update(line_count=counts["lines"], check_count=counts["checks"])

@@ -319,7 +319,7 @@ def test_streamed_write_is_dumps_and_reads_back(head, arrays):
     chunk = canonical._Scanner.CHUNK
     canonical._Scanner.CHUNK = 3
     try:
-        assert canonical.Reader(whole).read() == canonical.loads(whole)
+        assert canonical.Reader(whole).sections() == canonical.loads(whole)
     finally:
         canonical._Scanner.CHUNK = chunk
 
