@@ -237,6 +237,9 @@ _DECODER = json.JSONDecoder()
 # white space is not canonical, but a payload edited by hand may have some:
 # the reader skips it between tokens rather than fail to show it
 _SPACE = re.compile(r"[ \t\n\r]*")
+# what an array holds up to its next bracket, strings whole (a bracket in a
+# string is text): skipping an array needs no object built for its items
+_UP_TO_BRACKET = re.compile(r'(?s)(?:[^"\[\]]++|"(?:[^"\\]++|\\.)*+")*+')
 
 
 class Reader:
@@ -270,10 +273,12 @@ class Reader:
         with self.open() as stream:
             scanner = _Scanner(stream)
             for key in scanner.keys():
-                if key in consumers:
+                if key in consumers and consumers[key] is _drop:
+                    scanner.skip()
+                elif key in consumers:
                     items = scanner.array()
                     result[key] = consumers[key](items)
-                    collections.deque(items, maxlen=0)
+                    _drop(items)
                 else:
                     result[key] = scanner.value()
         return result
@@ -369,11 +374,20 @@ class _Scanner:
                 return
 
     def skip(self):
-        """Pass the value that comes next (an array item by item)."""
-        if self.peek() == "[":
-            _drop(self.array())
-        else:
+        """Pass the value that comes next; an array by its brackets, without
+        decoding its items."""
+        if self.peek() != "[":
             self.value()
+            return
+        self.pos += 1
+        depth = 1
+        while depth:
+            self.pos = _UP_TO_BRACKET.match(self.text, self.pos).end()
+            if self.pos == len(self.text) or self.text[self.pos] == '"':
+                self._more()  # the buffer ends, maybe within a string
+                continue
+            depth += 1 if self.text[self.pos] == "[" else -1
+            self.pos += 1
 
     def keys(self):
         """Yield the keys of the object that comes next; the caller reads

@@ -235,23 +235,28 @@ class SaleClosingSnapshot(models.Model):
         payload.update(line_count=counts["lines"], check_count=counts["checks"])
         return payload
 
-    def _format_pack_number(self, text):
-        """Return the frozen fixed-decimal string ``text`` (an amount, a
-        quantity or a percentage of the payload) written as the language of
-        the report writes numbers: its thousands separator, grouping and
-        decimal point (``"-12345.60"`` → ``"-12,345.60"`` in English). The
-        digits are the frozen ones: a reprint shows the same figures.
-        ``-`` when there is none."""
-        if text is None or text == "":
-            return "-"
+    def _get_pack_number_formatter(self):
+        """Return a function writing a frozen fixed-decimal string of the
+        payload (an amount, a quantity, a percentage) as the language of the
+        report writes numbers: its thousands separator, grouping and decimal
+        point (``"-12345.60"`` → ``"-12,345.60"`` in English); ``-`` when
+        there is none. The digits are the frozen ones: a reprint shows the
+        same figures. The language is looked up once, not per figure."""
         lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
-        if not lang:
-            return text
-        integer, _point, decimals = text.partition(".")
-        integer = intersperse(
-            integer, json.loads(lang.grouping), lang.thousands_sep or ""
-        )[0]
-        return f"{integer}{lang.decimal_point}{decimals}" if decimals else integer
+        if lang:
+            grouping = json.loads(lang.grouping)
+            separator, point = lang.thousands_sep or "", lang.decimal_point
+        else:
+            grouping, separator, point = [], "", "."
+
+        def format_number(text):
+            if text is None or text == "":
+                return "-"
+            integer, _point, decimals = text.partition(".")
+            integer = intersperse(integer, grouping, separator)[0]
+            return f"{integer}{point}{decimals}" if decimals else integer
+
+        return format_number
 
     def _verify(self):
         """Return ``(matches, message)``: whether the SHA-256 of the stored

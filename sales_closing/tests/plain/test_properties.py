@@ -320,6 +320,9 @@ def test_streamed_write_is_dumps_and_reads_back(head, arrays):
     canonical._Scanner.CHUNK = 3
     try:
         assert canonical.Reader(whole).sections() == canonical.loads(whole)
+        assert canonical.Reader(whole).head(skip=tuple(arrays)) == (
+            canonical.loads(canonical.dumps(head))
+        )
     finally:
         canonical._Scanner.CHUNK = chunk
 
