@@ -41,8 +41,10 @@ def run_in_shell(
     runner: OdooRunner,
     script: Path = WALKTHROUGH,
     extra_env: dict[str, str] | None = None,
+    dbname: str = DEMO_DB,
 ) -> int:
-    """Feed ``script`` to ``odoo shell`` on the demo database; its exit code.
+    """Feed ``script`` to ``odoo shell`` on the demo database (or ``dbname``
+    on the demo's cluster); its exit code.
 
     The script learns where ``tools/`` is from ``$SALES_CLOSING_TOOLS`` (to
     import its sections from there).
@@ -55,7 +57,7 @@ def run_in_shell(
         return 0
     say(f"[demo] running {script.relative_to(REPO_ROOT)} in `odoo shell`")
     env = {"SALES_CLOSING_TOOLS": str(TOOLS_DIR), **(extra_env or {})}
-    shell_args = [f"--database={DEMO_DB}", "--no-http", "--log-level=warn"]
+    shell_args = [f"--database={dbname}", "--no-http", "--log-level=warn"]
     with open(script, encoding="utf-8") as stdin:
         rc = runner.run(shell_args, ["shell"], stdin=stdin, extra_env=env)
     if rc:

@@ -89,6 +89,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     bench.add_argument(
         "--small", type=int, default=10000, help="first size (with Odoo's wizard)"
     )
+    bench.add_argument(
+        "--pack-only",
+        action="store_true",
+        help="time the close pack alone on a kept copy of the demo with --lines "
+        "lines (generated and checked once, then reused)",
+    )
     # open_demo() reads these: the benchmark reuses the last demo, never serves
     bench.set_defaults(serve_only=False, bench=True)
     sub.add_parser(

@@ -30,9 +30,11 @@ REPORT = "sales_closing.action_report_close_pack"
 class SaleClosingPeriod(models.Model):
     _inherit = "sale.closing.period"  # pylint: disable=consider-merging-classes-inherited
 
-    def _render_pack_files(self, snapshot, payload):
+    def _render_pack_files(self, snapshot, payload=None):
         """Return the ``(PDF, workbook)`` attachments of ``snapshot``,
-        rendered from ``payload``."""
+        rendered from ``payload`` (a dict or a ``canonical.Reader``; the
+        stored payload when None, read for the workbook once the PDF is
+        done, so that one copy of it is in memory at a time)."""
         self.ensure_one()
         stem = f"{self.name}-v{snapshot.version}"
         content, kind = (
@@ -50,7 +52,9 @@ class SaleClosingPeriod(models.Model):
         xlsx = self._attach_pack_file(
             snapshot,
             f"{stem}.xlsx",
-            self._render_pack_xlsx(payload, snapshot.fingerprint),
+            self._render_pack_xlsx(
+                payload or snapshot._get_payload_reader(), snapshot.fingerprint
+            ),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         return pdf, xlsx
@@ -58,10 +62,23 @@ class SaleClosingPeriod(models.Model):
     # --- workbook -------------------------------------------------------------------
     def _render_pack_xlsx(self, payload, fingerprint):
         """Return the bytes of the workbook of ``payload`` whose SHA-256 is
-        ``fingerprint``."""
+        ``fingerprint``; ``payload`` is a dict or a ``canonical.Reader``
+        (then the lines and the check results are read one by one)."""
+        if isinstance(payload, canonical.Reader):
+            streamed = ("lines", "checks")
+            payload = {
+                **payload.head(skip=streamed),
+                **{key: payload.items(key) for key in streamed},
+            }
         stream = io.BytesIO()
         book = xlsxwriter.Workbook(
-            stream, {"constant_memory": True, "strings_to_numbers": False}
+            stream,
+            {
+                "constant_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
         )
         currency = self.company_id.currency_id
         digits = canonical.digits_of(currency.rounding)
@@ -91,19 +108,26 @@ class SaleClosingPeriod(models.Model):
         sheet = book.add_worksheet(title[:31])
         for col, (header, _key, kind) in enumerate(columns):
             sheet.write_string(0, col, header, formats["header"])
-            sheet.set_column(col, col, 14 if kind != "text" else 24)
+            # the column's format is the numbers' (xlsxwriter writes it on
+            # each cell without one): a row is written in one call
+            sheet.set_column(col, col, 14 if kind != "text" else 24, formats[kind])
+        # (key, getter, whether a number): None and "" are left empty
+        getters = [
+            (key if callable(key) else None, key, kind != "text")
+            for _header, key, kind in columns
+        ]
         count = 0
         for count, row in enumerate(rows, start=1):
-            for col, (_header, key, kind) in enumerate(columns):
-                value = key(row) if callable(key) else row.get(key)
+            values = []
+            for getter, key, numeric in getters:
+                value = getter(row) if getter else row.get(key)
                 if value is None or value == "":
-                    continue
-                if kind == "text":
-                    sheet.write_string(count, col, str(value))
+                    values.append(None)
+                elif numeric:
+                    values.append(canonical.to_float(value))
                 else:
-                    sheet.write_number(
-                        count, col, canonical.to_float(value), formats[kind]
-                    )
+                    values.append(str(value))
+            sheet.write_row(count, 0, values)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
 

@@ -6,8 +6,16 @@ set-based (a fixed number of queries whatever the number of lines).
 
 The sales summary, aging, stock movement and tie-out sections are added by
 ``sale_closing_pack_summary.py`` and ``sale_closing_pack_ledger.py``.
+
+``_write_pack_payload`` writes the same payload as ``_get_pack_payload``
+(byte for byte) without holding it: the reconciliation lines and the check
+results, the two sections that grow with the month, are read through a
+server-side cursor a batch at a time and written straight into the
+canonical JSON.
 """
 
+import functools
+import tempfile
 from collections import defaultdict
 
 from odoo import fields, models
@@ -22,6 +30,8 @@ from .sale_closing_line import AMOUNT_FIELDS, COMPANY_AMOUNT_FIELDS, QTY_FIELDS
 LINE_QUANTITIES = tuple(QTY_FIELDS)
 LINE_AMOUNTS = tuple(AMOUNT_FIELDS)
 LINE_COMPANY_AMOUNTS = tuple(COMPANY_AMOUNT_FIELDS)
+#: rows read at a time from the server-side cursor of a streamed section
+STREAM_BATCH = 5000
 LINE_REFERENCES = {
     "order_id": "sale.order",
     "partner_id": "res.partner",
@@ -42,8 +52,42 @@ class SaleClosingPeriod(models.Model):
         dict ready for ``lib.canonical.dumps`` (see the snapshot model for
         its sections)."""
         self.ensure_one()
-        currency = self.company_id.currency_id
         lines = self._get_pack_lines()
+        return {
+            **self._get_pack_payload_head(version, user, closed_at),
+            "lines": lines,
+            "line_totals": self._get_pack_line_totals(lines),
+            "checks": self._get_pack_checks(),
+        }
+
+    def _write_pack_payload(self, out, version, user, closed_at):
+        """Write the canonical bytes of ``_get_pack_payload`` to ``out`` (a
+        writable), the lines and the check results streamed.
+
+        :return: the number of reconciliation lines written
+        """
+        self.ensure_one()
+        payload = self._get_pack_payload_head(version, user, closed_at)
+        # the totals come before the lines in key order: the lines are
+        # spooled to a temporary file while they are summed
+        with tempfile.TemporaryFile() as spool:
+            count, payload["line_totals"] = self._spool_pack_lines(spool)
+            spool.seek(0)
+            canonical.write(
+                out,
+                payload,
+                {
+                    "lines": iter(functools.partial(spool.read, 1 << 20), b""),
+                    "checks": canonical.array_body(self._iter_pack_checks()),
+                },
+            )
+        return count
+
+    def _get_pack_payload_head(self, version, user, closed_at):
+        """Return the sections of the payload that do not grow with the
+        lines: all but ``lines``, ``line_totals`` and ``checks``."""
+        self.ensure_one()
+        currency = self.company_id.currency_id
         return {
             "format": canonical.FORMAT_VERSION,
             "company": {
@@ -61,9 +105,6 @@ class SaleClosingPeriod(models.Model):
                 "closed_by": user.name,
                 "closed_at": closed_at,
             },
-            "lines": lines,
-            "line_totals": self._get_pack_line_totals(lines),
-            "checks": self._get_pack_checks(),
             "entries": self._get_pack_entries(),
             **self._get_pack_sections(),
         }
@@ -73,14 +114,29 @@ class SaleClosingPeriod(models.Model):
         extended by the summary and ledger files."""
         return {}
 
-    # --- reconciliation -------------------------------------------------------
-    def _get_pack_line_rows(self):
-        """Return the stored reconciliation lines of this period as dicts of
-        the ``sale.closing.line`` columns (ids for references).
+    # --- streaming ------------------------------------------------------------
+    def _iter_pack_query(self, query, cursor_name):
+        """Yield the rows of ``query`` (an ``SQL``) as dicts, read through a
+        server-side cursor ``STREAM_BATCH`` rows at a time: one query whatever
+        the number of rows, one batch in memory.
 
-        Raw SQL: the ORM would read 100,000 lines in chunks of a thousand."""
+        Raw SQL on the transaction's connection: the ORM reads every record
+        of a search before the first is used."""
+        with self.env.cr._cnx.cursor(cursor_name) as cursor:
+            cursor.itersize = STREAM_BATCH
+            cursor.execute(query.code, query.params)
+            columns = None
+            while rows := cursor.fetchmany(STREAM_BATCH):
+                columns = columns or [column.name for column in cursor.description]
+                for row in rows:
+                    yield dict(zip(columns, row, strict=True))
+
+    # --- reconciliation -------------------------------------------------------
+    def _get_pack_line_query(self):
+        """Return the ``SQL`` of the stored reconciliation lines of this
+        period (the ``sale.closing.line`` columns, ids for references), by
+        order and order line."""
         self.ensure_one()
-        self.env["sale.closing.line"].flush_model()
         columns = [
             "sale_line_id",
             "invoice_policy",
@@ -92,15 +148,68 @@ class SaleClosingPeriod(models.Model):
             *LINE_AMOUNTS,
             *LINE_COMPANY_AMOUNTS,
         ]
+        return SQL(
+            "SELECT %s FROM sale_closing_line WHERE period_id = %s "
+            "ORDER BY order_id, sale_line_id",
+            SQL(", ").join(SQL.identifier(column) for column in columns),
+            self.id,
+        )
+
+    def _get_pack_line_rows(self):
+        """Return the stored reconciliation lines of this period as dicts of
+        the ``sale.closing.line`` columns (ids for references).
+
+        Raw SQL: the ORM would read 100,000 lines in chunks of a thousand."""
+        self.ensure_one()
+        self.env["sale.closing.line"].flush_model()
+        self.env.cr.execute(self._get_pack_line_query())
+        return self.env.cr.dictfetchall()
+
+    def _get_pack_line_reference_ids(self):
+        """Return ``{model: ids}`` of the records the stored lines refer to,
+        in one query (``array_agg`` per reference column)."""
+        self.ensure_one()
+        self.env["sale.closing.line"].flush_model()
         self.env.cr.execute(
             SQL(
-                "SELECT %s FROM sale_closing_line WHERE period_id = %s "
-                "ORDER BY order_id, sale_line_id",
-                SQL(", ").join(SQL.identifier(column) for column in columns),
+                "SELECT %s FROM sale_closing_line WHERE period_id = %s",
+                SQL(", ").join(
+                    SQL("array_agg(DISTINCT %s)", SQL.identifier(field))
+                    for field in LINE_REFERENCES
+                ),
                 self.id,
             )
         )
-        return self.env.cr.dictfetchall()
+        found = self.env.cr.fetchone()
+        return {
+            model: {record_id for record_id in ids or () if record_id}
+            for model, ids in zip(LINE_REFERENCES.values(), found, strict=True)
+        }
+
+    def _spool_pack_lines(self, out):
+        """Write the body of the ``lines`` array of the payload to ``out``,
+        read through a server-side cursor.
+
+        :return: ``(number of lines, line_totals)``
+        """
+        self.ensure_one()
+        to_line = self._get_pack_line_writer(
+            self._get_pack_names(self._get_pack_line_reference_ids())
+        )
+        totals = defaultdict(float)
+        count = 0
+        rows = self._iter_pack_query(
+            self._get_pack_line_query(), "sale_closing_pack_lines"
+        )
+        separator = b""
+        for row in rows:
+            line = to_line(row)
+            for field in LINE_COMPANY_AMOUNTS:
+                totals[field] += canonical.to_float(line[field])
+            out.write(separator + canonical.dumps(line))
+            separator = b","
+            count += 1
+        return count, self._format_pack_line_totals(totals)
 
     def _get_pack_lines(self, rows=None):
         """Return the reconciliation lines as payload rows, sorted by order
@@ -112,46 +221,58 @@ class SaleClosingPeriod(models.Model):
         self.ensure_one()
         if rows is None:
             rows = self._get_pack_line_rows()
-        names = self._get_pack_names(
-            {
-                model: {row[field] for row in rows if row[field]}
-                for field, model in LINE_REFERENCES.items()
-            }
-        )
-        currencies = {
-            currency.id: currency
-            for currency in self.env["res.currency"].browse(
-                {row["currency_id"] for row in rows}
+        to_line = self._get_pack_line_writer(
+            self._get_pack_names(
+                {
+                    model: {row[field] for row in rows if row[field]}
+                    for field, model in LINE_REFERENCES.items()
+                }
             )
-        }
+        )
+        return [
+            to_line(row)
+            for row in sorted(rows, key=lambda r: (r["order_id"], r["sale_line_id"]))
+        ]
+
+    def _get_pack_line_writer(self, names):
+        """Return a function of a ``sale.closing.line`` row (dict) giving its
+        payload row; ``names`` as ``_get_pack_names`` returns them."""
         precision = self.env["decimal.precision"].precision_get
-        qty_step = 10 ** -precision("Product Unit of Measure")
-        price_step = 10 ** -precision("Product Price")
-        company_rounding = self.company_id.currency_id.rounding
-        result = []
-        for row in sorted(rows, key=lambda r: (r["order_id"], r["sale_line_id"])):
-            rounding = currencies[row["currency_id"]].rounding
+        qty = canonical.amount_formatter(10 ** -precision("Product Unit of Measure"))
+        price = canonical.amount_formatter(10 ** -precision("Product Price"))
+        rate = canonical.amount_formatter(1e-10)
+        company = canonical.amount_formatter(self.company_id.currency_id.rounding)
+        Currency = self.env["res.currency"]
+        in_currency = {}
+        references = [
+            (field, field.removesuffix("_id"), names[model])
+            for field, model in LINE_REFERENCES.items()
+        ]
+
+        def to_line(row):
+            currency_id = row["currency_id"]
+            if currency_id not in in_currency:
+                rounding = Currency.browse(currency_id).rounding
+                in_currency[currency_id] = canonical.amount_formatter(rounding)
+            amount = in_currency[currency_id]
             line = {
                 "sale_line_id": row["sale_line_id"],
                 "invoice_policy": row["invoice_policy"] or None,
                 "in_period": bool(row["in_period"]),
-                "price_net": canonical.amount(row["price_net"], price_step),
-                "rate": canonical.amount(row["rate"], 1e-10),
+                "price_net": price(row["price_net"]),
+                "rate": rate(row["rate"]),
             }
-            for field, model in LINE_REFERENCES.items():
-                line[field.removesuffix("_id")] = names[model].get(row[field])
-            line.update(
-                {f: canonical.amount(row[f], qty_step) for f in LINE_QUANTITIES}
-            )
-            line.update({f: canonical.amount(row[f], rounding) for f in LINE_AMOUNTS})
-            line.update(
-                {
-                    f: canonical.amount(row[f], company_rounding)
-                    for f in LINE_COMPANY_AMOUNTS
-                }
-            )
-            result.append(line)
-        return result
+            for field, key, found in references:
+                line[key] = found.get(row[field])
+            for field in LINE_QUANTITIES:
+                line[field] = qty(row[field])
+            for field in LINE_AMOUNTS:
+                line[field] = amount(row[field])
+            for field in LINE_COMPANY_AMOUNTS:
+                line[field] = company(row[field])
+            return line
+
+        return to_line
 
     def _get_pack_names(self, ids_by_model):
         """Return ``{model: {id: display name}}``, read once per model."""
@@ -165,11 +286,16 @@ class SaleClosingPeriod(models.Model):
 
     def _get_pack_line_totals(self, lines):
         """Return the company-currency totals of the reconciliation lines."""
-        rounding = self.company_id.currency_id.rounding
         totals = defaultdict(float)
         for line in lines:
             for field in LINE_COMPANY_AMOUNTS:
                 totals[field] += canonical.to_float(line[field])
+        return self._format_pack_line_totals(totals)
+
+    def _format_pack_line_totals(self, totals):
+        """Return ``line_totals``: the sums ``totals`` written at the company
+        currency's rounding."""
+        rounding = self.company_id.currency_id.rounding
         return {
             field: canonical.amount(totals[field], rounding)
             for field in LINE_COMPANY_AMOUNTS
@@ -212,6 +338,51 @@ class SaleClosingPeriod(models.Model):
             }
             for row in rows
         ]
+
+    def _iter_pack_checks(self):
+        """Yield the rows of ``_get_pack_checks`` one by one, read through a
+        server-side cursor (a month of 100,000 lines has tens of thousands).
+
+        Raw SQL: ``search_read`` holds every result at once; the order is the
+        one ``search_read`` is given above (no NULLS clause there either)."""
+        self.ensure_one()
+        Result = self.env["sale.closing.check.result"].sudo()
+        Result.flush_model()
+        checks = dict(Result._fields["check_code"]._description_selection(self.env))
+        severities = dict(Result._fields["severity"]._description_selection(self.env))
+        amount = canonical.amount_formatter(self.company_id.currency_id.rounding)
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT waived_by_id FROM sale_closing_check_result "
+                "WHERE period_id = %s AND waived_by_id IS NOT NULL",
+                self.id,
+            )
+        )
+        waivers = self._get_pack_names(
+            {"res.users": [user_id for (user_id,) in self.env.cr.fetchall()]}
+        )["res.users"]
+        rows = self._iter_pack_query(
+            SQL(
+                "SELECT check_code, severity, key, name, amount, waived, "
+                "waived_by_id, waived_date, waive_reason "
+                "FROM sale_closing_check_result WHERE period_id = %s "
+                "ORDER BY sequence, key, id",
+                self.id,
+            ),
+            "sale_closing_pack_checks",
+        )
+        for row in rows:
+            yield {
+                "check": checks.get(row["check_code"], row["check_code"]),
+                "severity": severities.get(row["severity"], row["severity"]),
+                "key": row["key"],
+                "problem": row["name"],
+                "amount": amount(row["amount"]),
+                "waived": bool(row["waived"]),
+                "waived_by": waivers.get(row["waived_by_id"]),
+                "waived_on": row["waived_date"] or None,
+                "waive_reason": row["waive_reason"] or None,
+            }
 
     # --- entries ----------------------------------------------------------------
     def _get_pack_entries(self):

@@ -47,7 +47,10 @@ class SaleClosingPeriod(models.Model):
         facts, discounts = self._get_summary_facts(
             company, self.date_start, self.date_end
         )
-        totals = summary_lib.totals(facts, rounding)
+        # every dimension's totals in one pass over the facts
+        totals, totals_by = summary_lib.totals_by(
+            facts, rounding, tuple(DIMENSION_MODELS)
+        )
         figures = summary_lib.figures(totals, rounding)
         names = self._get_pack_names(
             {
@@ -69,7 +72,7 @@ class SaleClosingPeriod(models.Model):
         by_team = {}
         for dim, model in DIMENSION_MODELS.items():
             rows = []
-            for key, components in summary_lib.totals(facts, rounding, dim).items():
+            for key, components in totals_by[dim].items():
                 row_figures = summary_lib.figures(components, rounding)
                 if dim == "team":
                     by_team[key] = row_figures["revenue"]

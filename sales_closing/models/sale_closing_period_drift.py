@@ -73,9 +73,14 @@ class SaleClosingPeriod(models.Model):
         """Return the ``lib.drift.Change`` of this closed period: its lines
         recomputed from live data (not stored) against the latest pack."""
         self.ensure_one()
-        frozen = self.snapshot_id._get_payload()["lines"]
-        live = self.env["sale.closing.line"]._get_period_figures(self)
-        return drift_lib.compare(frozen, self._get_pack_lines(live))
+        # the frozen lines read one by one from the stored payload (not the
+        # whole payload as a dict); the live figures are dropped once written
+        # as payload lines: one copy of each side is held to compare them
+        frozen = self.snapshot_id._get_payload_reader().items("lines")
+        live = self._get_pack_lines(
+            self.env["sale.closing.line"]._get_period_figures(self)
+        )
+        return drift_lib.compare(frozen, live)
 
     def _check_drift(self):
         """Compare, store what moved, flag the period and tell the closing

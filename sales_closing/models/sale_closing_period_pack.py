@@ -10,11 +10,18 @@ tie-out to the ledger); the files are written by
 ``sale_closing_pack_files.py``.
 """
 
+import gzip
+import io
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 
 from ..lib import canonical
+
+#: gzip level of the stored payload: the fastest; canonical JSON repeats its
+#: keys on every line and shrinks about tenfold even so
+GZIP_LEVEL = 1
 
 
 class SaleClosingPeriod(models.Model):
@@ -92,24 +99,38 @@ class SaleClosingPeriod(models.Model):
             + 1
         )
         closed_at = fields.Datetime.now()
-        payload = period._get_pack_payload(version, self.env.user, closed_at)
-        data = canonical.dumps(payload)
+        # written piece by piece, hashed while written, stored compressed:
+        # the payload is never held as one dict nor as one string (see
+        # sale_closing_pack_payload.py); the fingerprint is that of the
+        # canonical bytes, as before
+        buffer = io.BytesIO()
+        with gzip.GzipFile(
+            fileobj=buffer, mode="wb", compresslevel=GZIP_LEVEL, mtime=0
+        ) as packed:
+            writer = canonical.HashingWriter(packed)
+            line_count = period._write_pack_payload(
+                writer, version, self.env.user, closed_at
+            )
         snapshot = Snapshot.create(
             {
                 "period_id": period.id,
                 "version": version,
                 "closed_by_id": self.env.uid,
                 "closed_at": closed_at,
-                "fingerprint": canonical.fingerprint(data),
+                "fingerprint": writer.fingerprint(),
                 "format_version": canonical.FORMAT_VERSION,
-                "line_count": len(payload["lines"]),
+                "line_count": line_count,
             }
         )
         filing = snapshot.with_context(sale_closing_snapshot_filing=True)
         filing.payload_attachment_id = self._attach_pack_file(
-            snapshot, f"{period.name}-v{version}-payload.json", data, "application/json"
+            snapshot,
+            f"{period.name}-v{version}-payload.json.gz",
+            buffer.getvalue(),
+            "application/gzip",
         )
-        pdf, xlsx = period._render_pack_files(snapshot, payload)
+        del buffer
+        pdf, xlsx = period._render_pack_files(snapshot)
         filing.write({"pdf_attachment_id": pdf.id, "xlsx_attachment_id": xlsx.id})
         self._pause_for_tests("pack")
         period.message_post(

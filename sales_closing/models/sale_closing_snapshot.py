@@ -29,10 +29,20 @@ Sections of the payload (every amount a fixed-decimal string):
 The PDF and the workbook of the pack are rendered from the payload only.
 """
 
+import functools
+import gzip
+import hashlib
+import io
+import json
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.base.models.res_lang import intersperse
+
 from ..lib import canonical
+
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 class SaleClosingSnapshot(models.Model):
@@ -155,27 +165,110 @@ class SaleClosingSnapshot(models.Model):
         }
 
     def _get_payload_bytes(self):
-        """Return the stored canonical payload (bytes, empty when missing)."""
+        """Return the stored canonical payload (bytes, empty when missing),
+        uncompressed: packs are stored gzipped since they are streamed,
+        those stored before as plain JSON are read as they are."""
         self.ensure_one()
-        return self.sudo().payload_attachment_id.raw or b""
+        raw = self.sudo().payload_attachment_id.raw or b""
+        if raw[:2] == GZIP_MAGIC:
+            return gzip.decompress(raw)
+        return raw
+
+    def _get_payload_reader(self):
+        """Return the stored payload as a ``canonical.Reader``: read as a
+        stream from the (compressed) attachment, one item at a time."""
+        self.ensure_one()
+        raw = self.sudo().payload_attachment_id.raw or b""
+        if raw[:2] == GZIP_MAGIC:
+            return canonical.Reader(lambda: gzip.GzipFile(fileobj=io.BytesIO(raw)))
+        return canonical.Reader(raw)
 
     def _get_payload(self):
         """Return the stored payload read back (a dict; amounts are strings)."""
         self.ensure_one()
         return canonical.loads(self._get_payload_bytes())
 
+    def _get_payload_fingerprint(self):
+        """Return the SHA-256 of the stored canonical payload, read as a
+        stream (None when there is none)."""
+        self.ensure_one()
+        if not self.sudo().payload_attachment_id.raw:
+            return None
+        digest = hashlib.sha256()
+        with self._get_payload_reader().open() as stream:
+            for chunk in iter(functools.partial(stream.read, 1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def _get_report_payload(self, limit=200):
+        """Return what the PDF shows of the stored payload, read in one pass
+        without holding it: every section but the two that grow with the
+        month; ``lines`` holds the first ``limit`` lines with a difference
+        (``line_count``: all of them), ``checks`` every waiver then the
+        first ``limit`` other results (``check_count``: all of them)."""
+        self.ensure_one()
+        counts = {}
+
+        def first_lines(lines):
+            listed, counts["lines"] = [], 0
+            for line in lines:
+                counts["lines"] += 1
+                if len(listed) < limit and canonical.to_float(
+                    line["amount_difference_company"]
+                ):
+                    listed.append(line)
+            return listed
+
+        def waivers_first(checks):
+            waived, others, counts["checks"] = [], [], 0
+            for check in checks:
+                counts["checks"] += 1
+                if check["waived"]:
+                    waived.append(check)
+                elif len(others) < limit:
+                    others.append(check)
+            return waived + others
+
+        payload = self._get_payload_reader().sections(
+            {"lines": first_lines, "checks": waivers_first}
+        )
+        payload.update(line_count=counts["lines"], check_count=counts["checks"])
+        return payload
+
+    def _get_pack_number_formatter(self):
+        """Return a function writing a frozen fixed-decimal string of the
+        payload (an amount, a quantity, a percentage) as the language of the
+        report writes numbers: its thousands separator, grouping and decimal
+        point (``"-12345.60"`` → ``"-12,345.60"`` in English); ``-`` when
+        there is none. The digits are the frozen ones: a reprint shows the
+        same figures. The language is looked up once, not per figure."""
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        if lang:
+            grouping = json.loads(lang.grouping)
+            separator, point = lang.thousands_sep or "", lang.decimal_point
+        else:
+            grouping, separator, point = [], "", "."
+
+        def format_number(text):
+            if text is None or text == "":
+                return "-"
+            integer, _point, decimals = text.partition(".")
+            integer = intersperse(integer, grouping, separator)[0]
+            return f"{integer}{point}{decimals}" if decimals else integer
+
+        return format_number
+
     def _verify(self):
         """Return ``(matches, message)``: whether the SHA-256 of the stored
         payload is still the fingerprint taken at the close."""
         self.ensure_one()
-        data = self._get_payload_bytes()
-        if not data:
+        computed = self._get_payload_fingerprint()
+        if computed is None:
             return False, self.env._(
                 "%(pack)s: the stored payload is missing; the figures of this "
                 "close cannot be proven.",
                 pack=self.name,
             )
-        computed = canonical.fingerprint(data)
         if computed == self.fingerprint:
             return True, self.env._(
                 "%(pack)s: the stored figures are exactly those frozen at the "

@@ -86,15 +86,15 @@ class TestPackFiles(PackCommon, HttpCase):
         text = " ".join(pdf_text(self.snapshot.pdf_attachment_id.raw).split())
         for figure in (
             # totals: invoiced, credit notes, accrued, revenue, net cost,
-            # margin, margin %
-            "1200.00 -180.00 160.00 0.00 0.00 0.00 1180.00 620.00 560.00 47.46",
+            # margin, margin %; the thousands separated as English writes them
+            "1,200.00 -180.00 160.00 0.00 0.00 0.00 1,180.00 620.00 560.00 47.46",
             # customers / categories / products / salespeople / teams
             "Customer A 900.00 -180.00 0.00 0.00 0.00 0.00 720.00 320.00 400.00 55.56",
             "Customer B 300.00 0.00 160.00 0.00 0.00 0.00 460.00 300.00 160.00 34.78",
             "Ella 900.00",
             "Team West 300.00 0.00 160.00",
             # actual against target
-            "Team East 1000.00 720.00 -280.00 72.00",
+            "Team East 1,000.00 720.00 -280.00 72.00",
             "Team West 500.00 460.00 -40.00 92.00",
             # previous period
             "2026-09 400.00 160.00 240.00 780.00 195.00 320.00",
@@ -178,7 +178,27 @@ class TestPackFiles(PackCommon, HttpCase):
         )
         self.assertEqual(kind, "pdf")
         text = " ".join(pdf_text(content).split())
-        self.assertIn("Team East 1000.00 720.00 -280.00 72.00", text)
+        self.assertIn("Team East 1,000.00 720.00 -280.00 72.00", text)
+
+    def test_pdf_writes_the_amounts_as_its_language_does(self):
+        # German writes 1.200,00 where English writes 1,200.00: the figures
+        # are the frozen ones, only their writing follows the language
+        self.env["res.lang"]._activate_lang("de_DE")
+        content, kind = (
+            self.env["ir.actions.report"]
+            .with_context(lang="de_DE", force_report_rendering=True)
+            ._render_qweb_pdf(
+                "sales_closing.action_report_close_pack", self.snapshot.ids
+            )
+        )
+        self.assertEqual(kind, "pdf")
+        text = " ".join(pdf_text(content).split())
+        self.assertIn(
+            "1.200,00 -180,00 160,00 0,00 0,00 0,00 1.180,00 620,00 560,00 47,46",
+            text,
+        )
+        self.assertIn("Team East 1.000,00 720,00 -280,00 72,00", text)
+        self.assertNotIn("1,200.00", text)
 
     @skipIf(not cjk_font(), "no Chinese font (Debian: fonts-noto-cjk)")
     def test_pdf_in_chinese_for_a_chinese_user(self):

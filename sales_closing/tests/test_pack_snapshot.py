@@ -3,6 +3,7 @@
 """The close pack's snapshot: taken in the transaction of the close, after
 the entries, versioned, frozen, fingerprinted and verifiable."""
 
+import gzip
 import hashlib
 import json
 from unittest.mock import patch
@@ -30,7 +31,7 @@ class TestPackSnapshot(PostingCommon):
         cls.rule = cls._rule()
 
     def _payload(self, snapshot):
-        return json.loads(snapshot.payload_attachment_id.raw)
+        return json.loads(snapshot._get_payload_bytes())
 
     def test_close_takes_version_one_with_lines_checks_and_entries(self):
         self._close()
@@ -46,7 +47,14 @@ class TestPackSnapshot(PostingCommon):
                 }
             ],
         )
-        raw = snapshot.payload_attachment_id.raw
+        # stored gzipped; the fingerprint is that of the canonical bytes
+        attachment = snapshot.payload_attachment_id
+        self.assertEqual(
+            (attachment.name, attachment.mimetype),
+            ("2026-10-v1-payload.json.gz", "application/gzip"),
+        )
+        raw = gzip.decompress(attachment.raw)
+        self.assertEqual(snapshot._get_payload_bytes(), raw)
         self.assertEqual(snapshot.fingerprint, hashlib.sha256(raw).hexdigest())
         self.assertEqual(self.period_oct.snapshot_fingerprint, snapshot.fingerprint)
         payload = self._payload(snapshot)
@@ -136,6 +144,21 @@ class TestPackSnapshot(PostingCommon):
         self.assertIn("were changed after the close", action["params"]["message"])
         self.assertIn(hashlib.sha256(forged).hexdigest(), action["params"]["message"])
 
+    def test_a_pack_stored_uncompressed_still_verifies(self):
+        # packs frozen before the payload was streamed are plain JSON: their
+        # fingerprints still verify, and they still print
+        self._close()
+        snapshot = self.period_oct.snapshot_id
+        plain = snapshot._get_payload_bytes()
+        snapshot.payload_attachment_id.sudo().raw = plain
+        self.assertEqual(snapshot.payload_attachment_id.raw[:1], b"{")
+        self.assertTrue(snapshot._verify()[0])
+        self.assertEqual(snapshot._get_payload_reader().head()["period"]["version"], 1)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "sales_closing.action_report_close_pack", snapshot.ids
+        )[0]
+        self.assertIn(snapshot.fingerprint, html.decode())
+
     def test_frozen_and_never_deleted(self):
         self._close()
         snapshot = self.period_oct.snapshot_id
@@ -207,7 +230,7 @@ class TestPackSnapshot(PostingCommon):
         self.assertEqual(self.company.sale_lock_date, lock_date)
 
     def test_fault_in_the_snapshot_leaves_the_period_unclosed(self):
-        self._assert_close_rolled_back("_get_pack_payload", "snapshot failed")
+        self._assert_close_rolled_back("_write_pack_payload", "snapshot failed")
 
     def test_fault_while_rendering_leaves_the_period_unclosed(self):
         self._assert_close_rolled_back("_render_pack_xlsx", "workbook failed")

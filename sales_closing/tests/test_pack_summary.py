@@ -3,10 +3,13 @@
 """The sales summary, aging, stock movement and tie-out of the close pack,
 checked to the cent against the month worked out in ``common_pack``."""
 
+import hashlib
+import io
 import json
 
 from odoo.tests import tagged
 
+from ..lib import canonical
 from .common_pack import PackCommon
 
 
@@ -16,8 +19,27 @@ class TestPackSummary(PackCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._stage(cls, cls.period_oct, "closed")
-        cls.payload = json.loads(cls.period_oct.snapshot_id.payload_attachment_id.raw)
+        cls.payload = json.loads(cls.period_oct.snapshot_id._get_payload_bytes())
         cls.summary = cls.payload["summary"]
+
+    def test_streamed_payload_is_the_whole_payload_byte_for_byte(self):
+        # the close streams the lines and the checks into the JSON; the same
+        # payload built as one dict and dumped gives the very same bytes
+        period, snapshot = self.period_oct, self.period_oct.snapshot_id
+        args = (snapshot.version, snapshot.closed_by_id, snapshot.closed_at)
+        whole = canonical.dumps(period._get_pack_payload(*args))
+        writer = canonical.HashingWriter(io.BytesIO())
+        count = period._write_pack_payload(writer, *args)
+        self.assertEqual(writer.out.getvalue(), whole)
+        self.assertEqual(writer.fingerprint(), hashlib.sha256(whole).hexdigest())
+        self.assertEqual(count, snapshot.line_count)
+        # a month with something in each streamed section, names not ASCII
+        self.assertEqual(count, 2)
+        self.assertGreater(len(self.payload["checks"]), 1)
+        self.assertFalse(whole.isascii())
+        # what the close stored is those bytes, and it still verifies
+        self.assertEqual(snapshot._get_payload_bytes(), whole)
+        self.assertTrue(snapshot._verify()[0])
 
     def _rows(self, dimension, *fields):
         return {

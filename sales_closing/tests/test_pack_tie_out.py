@@ -110,7 +110,7 @@ class TestPackTieOut(PostingCommon):
         return valuation, product
 
     def _tie_out(self):
-        payload = json.loads(self.period_oct.snapshot_id.payload_attachment_id.raw)
+        payload = json.loads(self.period_oct.snapshot_id._get_payload_bytes())
         return {
             (row["ledger"], row["rule"]): (
                 row["sub_ledger"],

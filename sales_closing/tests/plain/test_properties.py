@@ -9,6 +9,7 @@ the anomaly statistics keep their invariants."""
 
 import datetime
 import decimal
+import io
 import math
 
 import pytest
@@ -274,6 +275,56 @@ def test_canonical_amount_reads_back(units, rounding):
     text = canonical.amount(value, rounding)
     assert math.isclose(canonical.to_float(text), round(value, 3), abs_tol=rounding / 2)
     assert canonical.amount(canonical.to_float(text), rounding) == text
+
+
+def reference_amount(value, rounding):
+    """``canonical.amount`` as it was first written (one Decimal path for
+    every step): the fast formatter must give the same text."""
+    digits = canonical.digits_of(rounding)
+    step = decimal.Decimal(repr(rounding))
+    exact = decimal.Decimal(repr(float(value or 0.0)))
+    units = (exact / step).quantize(decimal.Decimal(1), decimal.ROUND_HALF_UP)
+    result = (units * step).quantize(decimal.Decimal(1).scaleb(-digits))
+    if result == 0:
+        result = abs(result)
+    return f"{result:.{digits}f}"
+
+
+@given(
+    st.floats(min_value=-(10**9), max_value=10**9, allow_nan=False),
+    st.sampled_from([0.01, 1.0, 0.001, 0.05, 0.5, 1e-6, 1e-10, 10.0]),
+)
+def test_canonical_amount_is_the_reference_rounding(value, rounding):
+    assert canonical.amount(value, rounding) == reference_amount(value, rounding)
+
+
+@given(
+    st.dictionaries(json_text, payloads, max_size=5),
+    st.dictionaries(json_text, st.lists(payloads, max_size=6), max_size=3),
+)
+def test_streamed_write_is_dumps_and_reads_back(head, arrays):
+    assume(not set(head) & set(arrays))
+    whole = canonical.dumps({**head, **arrays})
+    out = canonical.HashingWriter(io.BytesIO())
+    canonical.write(
+        out, head, {key: canonical.array_body(items) for key, items in arrays.items()}
+    )
+    assert out.out.getvalue() == whole
+    assert out.fingerprint() == canonical.fingerprint(whole)
+    reader = canonical.Reader(whole)
+    assert reader.head(skip=tuple(arrays)) == canonical.loads(canonical.dumps(head))
+    for key, items in arrays.items():
+        assert list(reader.items(key)) == canonical.loads(canonical.dumps(items))
+    # read in chunks of 3 bytes: values and UTF-8 characters cut anywhere
+    chunk = canonical._Scanner.CHUNK
+    canonical._Scanner.CHUNK = 3
+    try:
+        assert canonical.Reader(whole).sections() == canonical.loads(whole)
+        assert canonical.Reader(whole).head(skip=tuple(arrays)) == (
+            canonical.loads(canonical.dumps(head))
+        )
+    finally:
+        canonical._Scanner.CHUNK = chunk
 
 
 # --- anomaly statistics -------------------------------------------------------------
