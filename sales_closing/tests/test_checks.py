@@ -202,9 +202,25 @@ class TestChecks(FiguresCommon):
         order = self._sell("2026-10-05", [(self.product, 10, 100.0)])
         self._invoice_qty(order, "2026-10-20", post=False)
         self._stage(self.period_oct, "invoicing_locked")
-        with self.assertRaisesRegex(UserError, "cannot close: 1 blocking"):
+        with self.assertRaisesRegex(
+            UserError,
+            "(?s)cannot close: 1 blocking problem is neither resolved nor waived:\n"
+            ".*Run the checks to list it, then resolve it",
+        ):
             self._stage(self.period_oct, "closed")
         self.assertEqual(self.period_oct.state, "invoicing_locked")
+
+    def test_blocking_problems_counted_in_the_plural(self):
+        for day in ("2026-10-05", "2026-10-06"):
+            order = self._sell(day, [(self.product, 10, 100.0)])
+            self._invoice_qty(order, "2026-10-20", post=False)
+        self._stage(self.period_oct, "invoicing_locked")
+        with self.assertRaisesRegex(
+            UserError,
+            "(?s)cannot close: 2 blocking problems are neither resolved nor waived:\n"
+            ".*Run the checks to list them, then resolve them",
+        ):
+            self._stage(self.period_oct, "closed")
 
     def test_gate_reruns_checks_on_current_data(self):
         """Closing after the last run does not trust stale results."""
