@@ -456,23 +456,20 @@ class SaleClosingCheckResult(models.Model):
                 "problems": "; ".join(results.mapped("problem_text")),
                 "note": note,
             }
-            period.message_post(
-                body=self.env._(
-                    plural(
-                        len(results),
-                        _lt(
-                            "%(user)s reviewed %(count)s problem: %(problems)s. "
-                            "Note: %(note)s",
-                            **values,
-                        ),
-                        _lt(
-                            "%(user)s reviewed %(count)s problems: %(problems)s. "
-                            "Note: %(note)s",
-                            **values,
-                        ),
-                    )
-                )
+            sentence = plural(
+                len(results),
+                _lt(
+                    "%(user)s reviewed %(count)s problem: %(problems)s. "
+                    "Note: %(note)s",
+                    **values,
+                ),
+                _lt(
+                    "%(user)s reviewed %(count)s problems: %(problems)s. "
+                    "Note: %(note)s",
+                    **values,
+                ),
             )
+            period.message_post(body=self.env._(sentence))
         return True
 
     def _assign(self, user, note=None):
@@ -481,24 +478,23 @@ class SaleClosingCheckResult(models.Model):
         self.period_id._check_manager()
         self.sudo().write({"assigned_user_id": user.id})
         for period, results in self.grouped("period_id").items():
+            sentence = plural(
+                len(results),
+                _lt(
+                    "Review %(count)s problem of %(period)s",
+                    count=len(results),
+                    period=period.name,
+                ),
+                _lt(
+                    "Review %(count)s problems of %(period)s",
+                    count=len(results),
+                    period=period.name,
+                ),
+            )
             period.activity_schedule(
                 act_type_xmlid="sales_closing.mail_activity_review_problem",
                 user_id=user.id,
-                summary=self.env._(
-                    plural(
-                        len(results),
-                        _lt(
-                            "Review %(count)s problem of %(period)s",
-                            count=len(results),
-                            period=period.name,
-                        ),
-                        _lt(
-                            "Review %(count)s problems of %(period)s",
-                            count=len(results),
-                            period=period.name,
-                        ),
-                    )
-                ),
+                summary=self.env._(sentence),
                 note=Markup("<p>%s</p><ul>%s</ul>")
                 % (
                     note or "",
@@ -542,21 +538,18 @@ class SaleClosingCheckResult(models.Model):
                 "problems": "; ".join(results.mapped("problem_text")),
                 "reason": reason.strip(),
             }
-            period.message_post(
-                body=self.env._(
-                    plural(
-                        len(results),
-                        _lt(
-                            "%(user)s waived %(count)s problem: %(problems)s. "
-                            "Reason: %(reason)s",
-                            **values,
-                        ),
-                        _lt(
-                            "%(user)s waived %(count)s problems: %(problems)s. "
-                            "Reason: %(reason)s",
-                            **values,
-                        ),
-                    )
-                )
+            sentence = plural(
+                len(results),
+                _lt(
+                    "%(user)s waived %(count)s problem: %(problems)s. "
+                    "Reason: %(reason)s",
+                    **values,
+                ),
+                _lt(
+                    "%(user)s waived %(count)s problems: %(problems)s. "
+                    "Reason: %(reason)s",
+                    **values,
+                ),
             )
+            period.message_post(body=self.env._(sentence))
         return True

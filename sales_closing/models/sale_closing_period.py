@@ -372,25 +372,24 @@ class SaleClosingPeriod(models.Model):
                     "count": len(blocking),
                     "problems": "\n".join(blocking[:10].mapped("problem_text")),
                 }
-                message = self.env._(
-                    plural(
-                        len(blocking),
-                        _lt(
-                            "Period %(period)s cannot close: %(count)s blocking "
-                            "problem is neither resolved nor waived:\n%(problems)s\n"
-                            "Run the checks to list it, then resolve it or have a "
-                            "Sales Closing Manager waive it with a reason.",
-                            **values,
-                        ),
-                        _lt(
-                            "Period %(period)s cannot close: %(count)s blocking "
-                            "problems are neither resolved nor waived:\n%(problems)s\n"
-                            "Run the checks to list them, then resolve them or have a "
-                            "Sales Closing Manager waive them with a reason.",
-                            **values,
-                        ),
-                    )
+                sentence = plural(
+                    len(blocking),
+                    _lt(
+                        "Period %(period)s cannot close: %(count)s blocking "
+                        "problem is neither resolved nor waived:\n%(problems)s\n"
+                        "Run the checks to list it, then resolve it or have a "
+                        "Sales Closing Manager waive it with a reason.",
+                        **values,
+                    ),
+                    _lt(
+                        "Period %(period)s cannot close: %(count)s blocking "
+                        "problems are neither resolved nor waived:\n%(problems)s\n"
+                        "Run the checks to list them, then resolve them or have a "
+                        "Sales Closing Manager waive them with a reason.",
+                        **values,
+                    ),
                 )
+                message = self.env._(sentence)
                 duplicates = blocking.filtered(lambda r: not r.waivable)
                 if duplicates:
                     message += "\n" + self.env._(

@@ -378,23 +378,20 @@ class SaleClosingPeriod(models.Model):
         withdrawn = [name for (name,) in self.env.cr.fetchall()]
         if withdrawn:
             values = {"count": len(withdrawn), "problems": "; ".join(withdrawn)}
-            self.message_post(
-                body=self.env._(
-                    plural(
-                        len(withdrawn),
-                        _lt(
-                            "Waiver withdrawn from %(count)s problem that cannot "
-                            "be waived: %(problems)s",
-                            **values,
-                        ),
-                        _lt(
-                            "Waiver withdrawn from %(count)s problems that cannot "
-                            "be waived: %(problems)s",
-                            **values,
-                        ),
-                    )
-                )
+            sentence = plural(
+                len(withdrawn),
+                _lt(
+                    "Waiver withdrawn from %(count)s problem that cannot "
+                    "be waived: %(problems)s",
+                    **values,
+                ),
+                _lt(
+                    "Waiver withdrawn from %(count)s problems that cannot "
+                    "be waived: %(problems)s",
+                    **values,
+                ),
             )
+            self.message_post(body=self.env._(sentence))
 
     def _get_result_merge_queries(self, temp, names):
         """Return the UPDATE, DELETE and INSERT that make the stored results

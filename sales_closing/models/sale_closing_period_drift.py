@@ -239,21 +239,20 @@ class SaleClosingPeriod(models.Model):
             "pack": self.snapshot_id.name,
             "count": len(self.drift_ids),
         }
-        summary = self.env._(
-            plural(
-                len(self.drift_ids),
-                _lt(
-                    "Period %(period)s no longer says what its close pack %(pack)s "
-                    "froze: %(count)s figure moved.",
-                    **values,
-                ),
-                _lt(
-                    "Period %(period)s no longer says what its close pack %(pack)s "
-                    "froze: %(count)s figures moved.",
-                    **values,
-                ),
-            )
+        sentence = plural(
+            len(self.drift_ids),
+            _lt(
+                "Period %(period)s no longer says what its close pack %(pack)s "
+                "froze: %(count)s figure moved.",
+                **values,
+            ),
+            _lt(
+                "Period %(period)s no longer says what its close pack %(pack)s "
+                "froze: %(count)s figures moved.",
+                **values,
+            ),
         )
+        summary = self.env._(sentence)
         self.message_post(body=Markup("<p>%s</p><ul>%s</ul>") % (escape(summary), rows))
         managers = self.env.ref("sales_closing.group_sale_closing_manager").users
         managers = managers.filtered(

@@ -257,21 +257,18 @@ class SaleClosingClose(models.TransientModel):
                 )
             )
         if target == "closed" and period.blocking_count:
-            blockers.append(
-                self.env._(
-                    plural(
-                        period.blocking_count,
-                        _lt(
-                            "%(count)s blocking problem neither resolved nor waived.",
-                            count=period.blocking_count,
-                        ),
-                        _lt(
-                            "%(count)s blocking problems neither resolved nor waived.",
-                            count=period.blocking_count,
-                        ),
-                    )
-                )
+            sentence = plural(
+                period.blocking_count,
+                _lt(
+                    "%(count)s blocking problem neither resolved nor waived.",
+                    count=period.blocking_count,
+                ),
+                _lt(
+                    "%(count)s blocking problems neither resolved nor waived.",
+                    count=period.blocking_count,
+                ),
             )
+            blockers.append(self.env._(sentence))
         if target == "closed" and not period.checks_date:
             blockers.append(self.env._("The checks have never run."))
         return blockers
