@@ -234,6 +234,20 @@ class SaleClosingCheck(models.Model):
             return ""
         return {"date": fields.Date.to_string(fields.Date.to_date(value))}
 
+    def _record(self, record, field="display_name"):
+        """Return the name (``field``) of ``record`` as a sentence parameter:
+        as it reads now, and read again in the reader's language where it is
+        translated (a product, a unit of measure, a journal, an account, a
+        draft invoice's "Draft Invoice"); an empty text for no record."""
+        if not record:
+            return ""
+        return {
+            "record": record._name,
+            "id": record.id,
+            "field": field,
+            "text": record[field] or "",
+        }
+
     def _join(self, separator, items):
         """Return ``items`` (sentences or texts) as one sentence parameter:
         each written in the reader's language, joined by ``separator``."""

@@ -181,9 +181,9 @@ class SaleClosingCheck(models.Model):
             )
         values = {
             "invoice": line.move_id.name,
-            "product": line.product_id.display_name,
+            "product": self._record(line.product_id),
             "qty": f"{quantity:g}",
-            "uom": line.product_uom_id.name,
+            "uom": self._record(line.product_uom_id, "name"),
             "partner": line.move_id.commercial_partner_id.display_name,
             "date": self._date(line.date),
             "price": self._amount(period, price),

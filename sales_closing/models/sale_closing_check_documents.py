@@ -51,7 +51,7 @@ class SaleClosingCheck(models.Model):
                 "name": _lt(
                     "%(document)s of %(partner)s, dated %(date)s, is not posted "
                     "(%(amount)s untaxed): post or cancel it before closing.",
-                    document=move.display_name,
+                    document=self._record(move),
                     partner=move.commercial_partner_id.display_name,
                     date=self._date(move.invoice_date or move.date),
                     amount=self._amount(period, move.amount_untaxed_signed),
@@ -83,9 +83,9 @@ class SaleClosingCheck(models.Model):
             line = lines[figure["sale_line_id"]]
             values = {
                 "order": line.order_id.name,
-                "product": line.product_id.display_name or line.name,
+                "product": self._record(line.product_id) or line.name,
                 "qty": abs(qty),
-                "uom": uom.name,
+                "uom": self._record(uom, "name"),
                 "date": date,
                 "amount": amount(abs(figure["amount_difference_company"])),
             }

@@ -154,7 +154,7 @@ class SaleClosingCheck(models.Model):
                             "%(order)s, %(product)s: %(delivered)s delivered for "
                             "%(ordered)s ordered.",
                             order=line.order_id.name,
-                            product=line.product_id.display_name,
+                            product=self._record(line.product_id),
                             delivered=figure["qty_delivered"],
                             ordered=figure["qty_ordered"],
                         ),
@@ -175,7 +175,7 @@ class SaleClosingCheck(models.Model):
                             "%(order)s, %(product)s: %(qty)s returned and not "
                             "credited yet.",
                             order=line.order_id.name,
-                            product=line.product_id.display_name,
+                            product=self._record(line.product_id),
                             qty=min(excess, figure["qty_returned"]),
                         ),
                     )
@@ -217,7 +217,7 @@ class SaleClosingCheck(models.Model):
         names = {
             "order": line.order_id.name,
             "invoice": inv_line.move_id.name,
-            "product": line.product_id.display_name or line.name,
+            "product": self._record(line.product_id) or line.name,
         }
         results.extend(self._get_price_mismatches(line, inv_line, base, names))
         if abs((inv_line.discount or 0.0) - (line.discount or 0.0)) > 0.0001:

@@ -166,7 +166,7 @@ class SaleClosingCheck(models.Model):
             [
                 _lt(
                     "%(journal)s, %(partner)s, %(date)s",
-                    journal=other.journal_id.display_name,
+                    journal=self._record(other.journal_id),
                     partner=other.commercial_partner_id.display_name or "-",
                     date=self._date(other.invoice_date or other.date),
                 )
@@ -206,7 +206,7 @@ class SaleClosingCheck(models.Model):
                 count=len(missing) - MAX_LISTED,
             )
         values = {
-            "journal": journal.display_name,
+            "journal": self._record(journal),
             "count": len(missing),
             "numbers": listed,
             "name": row["name"],

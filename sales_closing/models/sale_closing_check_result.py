@@ -125,9 +125,11 @@ class SaleClosingCheckResult(models.Model):
     @api.depends("name", "message")
     @api.depends_context("lang")
     def _compute_problem_text(self):
-        render = self._get_message_renderer()
-        for result in self:
-            message = load_message(result.message)
+        messages = {result: load_message(result.message) for result in self}
+        render = self._get_message_renderer(
+            self._get_message_record_names([m for m in messages.values() if m])
+        )
+        for result, message in messages.items():
             result.problem_text = render(message) if message else result.name
 
     @api.depends("name", "message")
@@ -288,11 +290,43 @@ class SaleClosingCheckResult(models.Model):
         }
 
     @api.model
-    def _get_message_renderer(self):
+    def _get_message_record_names(self, messages):
+        """Return ``{(model, id, field): name}`` of the records ``messages``
+        name (``sale.closing.check._record``), read in this environment's
+        language: one read per model and field. Deleted records are left
+        out (their name as written stays)."""
+        wanted = {}
+
+        def collect(params):
+            for param in params.values():
+                if isinstance(param, dict):
+                    if "record" in param:
+                        key = (param["record"], param["field"])
+                        wanted.setdefault(key, set()).add(param["id"])
+                    elif "sentence" in param:
+                        collect(param["sentence"].get("params", {}))
+                    elif "join" in param:
+                        collect(dict(enumerate(param["items"])))
+
+        for message in messages:
+            collect(message.get("params", {}))
+        names = {}
+        for (model, field), ids in wanted.items():
+            if model not in self.env or field not in self.env[model]._fields:
+                continue
+            for record in self.env[model].sudo().browse(ids).exists():
+                names[(model, record.id, field)] = record[field] or ""
+        return names
+
+    @api.model
+    def _get_message_renderer(self, names=None):
         """Return a function writing a message (``{"source", "params"}``) in
         this environment's language, its amounts and dates formatted the
-        language's way; formats are read once per renderer."""
+        language's way, the records it names by ``names``
+        (``_get_message_record_names``; without them, as written); formats
+        are read once per renderer."""
         lang = get_lang(self.env).code
+        names = names or {}
         formatters, dates = {}, {}
 
         def value(param):
@@ -300,6 +334,9 @@ class SaleClosingCheckResult(models.Model):
                 return param
             if "sentence" in param:
                 return sentence(param["sentence"])
+            if "record" in param:
+                key = (param["record"], param["id"], param["field"])
+                return names.get(key, param.get("text", ""))
             if "join" in param:
                 return param["join"].join(str(value(i)) for i in param["items"])
             if "amount" in param:

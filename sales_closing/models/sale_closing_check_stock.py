@@ -69,9 +69,9 @@ class SaleClosingCheck(models.Model):
                     "quantity": qty,
                     "name": _lt(
                         "%(product)s: %(qty)s %(uom)s in %(location)s at %(date)s.",
-                        product=product.display_name,
+                        product=self._record(product),
                         qty=qty,
-                        uom=product.uom_id.name,
+                        uom=self._record(product.uom_id, "name"),
                         location=locations[location_id].complete_name,
                         date=self._date(period.date_end),
                     ),
@@ -103,7 +103,7 @@ class SaleClosingCheck(models.Model):
                             value=self._amount(period, value or 0.0),
                             balance=self._amount(period, balance or 0.0),
                             diff=self._amount(period, difference),
-                            account=account.display_name,
+                            account=self._record(account),
                             date=self._date(period.date_end),
                         ),
                     }

@@ -79,6 +79,26 @@ class TestChecks(FiguresCommon):
         )
         self.assertFalse(self._of(self._run(), "invoiced_not_delivered"))
 
+    def test_product_and_unit_named_in_the_readers_language(self):
+        """A translated product and unit of measure read in the reader's
+        language: the sentence names them again, not as the runner read
+        them."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        product, uom = self.product_delivery, self.product_delivery.uom_id
+        product.with_context(lang="zh_CN").name = "送货产品"
+        uom.with_context(lang="zh_CN").name = "件（测试）"
+        order = self._sell("2026-10-05", [(product, 10, 30.0)])
+        self._deliver(order, 4, "2026-10-10")
+        with freeze_time("2026-11-02 08:00:00"):
+            self.period_oct.with_context(lang="en_US")._run_checks()
+        result = self._of(self.period_oct.sudo().result_ids, "delivered_not_invoiced")
+        english = product.with_context(lang="en_US")
+        self.assertIn(f"{english.display_name}: 4.0 {uom.name} delivered", result.name)
+        chinese = result.with_context(lang="zh_CN").problem_text
+        self.assertIn("送货产品", chinese)
+        self.assertIn("4.0 件（测试）", chinese)
+        self.assertNotIn(english.name, chinese)
+
     def test_delivered_and_invoiced_is_not_a_problem(self):
         order = self._sell("2026-10-05", [(self.product_delivery, 10, 30.0)])
         self._deliver(order, 4, "2026-10-10")
