@@ -3,7 +3,7 @@
 {
     "name": "Sales Closing",
     "summary": "Sales-side month-end close: staged period locks, exceptions, audit",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "sales_closing authors",

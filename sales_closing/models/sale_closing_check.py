@@ -23,9 +23,6 @@ and no one can waive them (``sale.closing.check.result``).
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_amount, format_date, get_lang
-
-from ..lib import figures as figures_lib
 
 CHECK_CODES = [
     ("draft_invoice", "Draft invoices in the period"),
@@ -219,41 +216,39 @@ class SaleClosingCheck(models.Model):
         return {record.id: record for record in records}
 
     def _amount(self, period, amount):
-        return format_amount(self.env, amount, period.company_id.currency_id)
+        """Return ``amount`` in the company currency as a sentence parameter:
+        formatted when the sentence is written, in the language of whoever
+        reads it (``sale.closing.check.result._get_message_renderer``)."""
+        return {"amount": amount, "currency": period.company_id.currency_id.id}
 
     def _get_amount_formatter(self, period):
-        """Return a function that formats amounts of the company currency as
-        ``_amount`` does, reading the language once instead of per amount.
-
-        Amounts that print without a minus sign, in a language grouping
-        digits by three, take the fast way, proven on a sample against
-        ``format_amount`` (the symbol and its spacing are taken from it); any
-        other amount, or a language where the sample differs, goes through
-        ``format_amount``."""
-        currency = period.company_id.currency_id
-        lang = get_lang(self.env)
-        sample = 1234567.891
-
-        def number(amount):
-            return figures_lib.group_thousands(
-                currency.round(amount),
-                currency.decimal_places,
-                lang.thousands_sep or "",
-                lang.decimal_point,
-            ).replace(" ", "\N{NO-BREAK SPACE}")
-
-        expected = self._amount(period, sample)
-        pre, found, post = expected.partition(number(sample))
-        if lang.grouping != "[3,0]" or not found:
-            return lambda amount: self._amount(period, amount)
-
-        def fast(amount):
-            text = number(amount)
-            if "-" in text:  # negative (or -0.0): format_amount's own way
-                return self._amount(period, amount)
-            return f"{pre}{text}{post}"
-
-        return fast
+        """Return a function that makes sentence parameters of amounts of the
+        company currency, as ``_amount`` does, reading the currency once."""
+        currency_id = period.company_id.currency_id.id
+        return lambda amount: {"amount": amount, "currency": currency_id}
 
     def _date(self, value):
-        return format_date(self.env, value)
+        """Return the date ``value`` as a sentence parameter (written in the
+        reader's language); an empty text for no date."""
+        if not value:
+            return ""
+        return {"date": fields.Date.to_string(fields.Date.to_date(value))}
+
+    def _record(self, record, field="display_name"):
+        """Return the name (``field``) of ``record`` as a sentence parameter:
+        as it reads now, and read again in the reader's language where it is
+        translated (a product, a unit of measure, a journal, an account, a
+        draft invoice's "Draft Invoice"); an empty text for no record."""
+        if not record:
+            return ""
+        return {
+            "record": record._name,
+            "id": record.id,
+            "field": field,
+            "text": record[field] or "",
+        }
+
+    def _join(self, separator, items):
+        """Return ``items`` (sentences or texts) as one sentence parameter:
+        each written in the reader's language, joined by ``separator``."""
+        return {"join": separator, "items": list(items)}

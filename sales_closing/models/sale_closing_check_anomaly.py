@@ -16,9 +16,12 @@ import math
 from collections import defaultdict
 
 from odoo import models
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, LazyTranslate
 
 from ..lib import anomalies as anomalies_lib
+from ..lib.sentences import plural
+
+_lt = LazyTranslate(__name__)
 
 #: dimension: (result field, SQL expression of its key, model)
 DIMENSIONS = {
@@ -194,16 +197,28 @@ class SaleClosingCheck(models.Model):
     # --- results ------------------------------------------------------------
     def _anomaly_no_history(self, period, count):
         if count:
-            name = self.env._(
-                "%(period)s: only %(count)s previous period(s) with sales to "
-                "compare with; sales anomalies need %(needed)s. Nothing was "
-                "flagged against the history.",
-                period=period.name,
-                count=count,
-                needed=anomalies_lib.MIN_MONTHS,
+            values = {
+                "period": period.name,
+                "count": count,
+                "needed": anomalies_lib.MIN_MONTHS,
+            }
+            name = plural(
+                count,
+                _lt(
+                    "%(period)s: only %(count)s previous period with sales to "
+                    "compare with; sales anomalies need %(needed)s. Nothing was "
+                    "flagged against the history.",
+                    **values,
+                ),
+                _lt(
+                    "%(period)s: only %(count)s previous periods with sales to "
+                    "compare with; sales anomalies need %(needed)s. Nothing was "
+                    "flagged against the history.",
+                    **values,
+                ),
             )
         else:
-            name = self.env._(
+            name = _lt(
                 "%(period)s has no sales history: no previous period holds "
                 "posted customer invoices, so nothing was compared.",
                 period=period.name,
@@ -216,7 +231,7 @@ class SaleClosingCheck(models.Model):
             "key": f"sales_anomaly:new_customer:{partner_id}",
             "partner_id": partner_id,
             "amount": period.company_id.currency_id.round(amount),
-            "name": self.env._(
+            "name": _lt(
                 "%(partner)s is a new customer: first sales of %(amount)s in "
                 "%(period)s, more than 5 times the minimum amount of %(minimum)s.",
                 partner=partner.display_name,
@@ -234,19 +249,21 @@ class SaleClosingCheck(models.Model):
         main = max(flags, key=lambda flag: flag.stake)
         direction = 1 if main.value >= main.median else -1
         score = max(-MAX_SCORE, min(MAX_SCORE, main.score))
-        described = "; ".join(self._anomaly_figure(period, flag) for flag in flags)
+        described = self._join(
+            "; ", [self._anomaly_figure(period, flag) for flag in flags]
+        )
         if dimension == "customer":
-            name = self.env._(
+            name = _lt(
                 "%(name)s: %(figures)s.", name=record.display_name, figures=described
             )
         elif dimension == "category":
-            name = self.env._(
+            name = _lt(
                 "Product category %(name)s: %(figures)s.",
                 name=record.display_name,
                 figures=described,
             )
         else:
-            name = self.env._(
+            name = _lt(
                 "Salesperson %(name)s: %(figures)s.",
                 name=record.display_name,
                 figures=described,
@@ -262,13 +279,12 @@ class SaleClosingCheck(models.Model):
     def _anomaly_figure(self, period, flag):
         """Return the words of one unusual figure: its value, the median of
         its history, the difference and the score, and the months compared."""
-        currency = period.company_id.currency_id
         if flag.figure == "sales":
             value, center = (
-                format_amount(self.env, flag.value, currency),
-                format_amount(self.env, flag.median, currency),
+                self._amount(period, flag.value),
+                self._amount(period, flag.median),
             )
-            difference = format_amount(self.env, flag.value - flag.median, currency)
+            difference = self._amount(period, flag.value - flag.median)
         elif flag.figure in ("discount", "returns"):
             value, center = f"{flag.value:.1%}", f"{flag.median:.1%}"
             difference = f"{(flag.value - flag.median) * 100:+.1f} pt"
@@ -276,16 +292,16 @@ class SaleClosingCheck(models.Model):
             value, center = f"{flag.value:,.2f}", f"{flag.median:,.2f}"
             difference = f"{flag.value - flag.median:+,.2f}"
         figure = {
-            "sales": self.env._("sales"),
-            "quantity": self.env._("quantity"),
-            "price": self.env._("average net unit price"),
-            "discount": self.env._("discount rate"),
-            "returns": self.env._("return rate"),
+            "sales": _lt("sales"),
+            "quantity": _lt("quantity"),
+            "price": _lt("average net unit price"),
+            "discount": _lt("discount rate"),
+            "returns": _lt("return rate"),
         }[flag.figure]
         score = (
             f"{flag.score:+.1f}"
             if math.isfinite(flag.score)
-            else self.env._("infinite, the history never varied")
+            else _lt("infinite, the history never varied")
         )
         values = {
             "figure": figure,
@@ -296,13 +312,13 @@ class SaleClosingCheck(models.Model):
             "score": score,
         }
         if period.period_type == "month":
-            return self.env._(
+            return _lt(
                 "%(figure)s %(value)s against a median of %(median)s over "
                 "%(count)s months (difference %(difference)s, robust z-score "
                 "%(score)s)",
                 **values,
             )
-        return self.env._(
+        return _lt(
             "%(figure)s %(value)s against a median of %(median)s over "
             "%(count)s periods (difference %(difference)s, robust z-score "
             "%(score)s)",

@@ -34,7 +34,9 @@ time zone.
 """
 
 from odoo import models
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 #: The invoice lines of the period sold under their cost at the sale date.
 #: ``events`` merges the products' valuation layers and the lines in time
@@ -168,20 +170,20 @@ class SaleClosingCheck(models.Model):
         quantity = float(row["quantity"])
         loss = (price - cost) * quantity
         if order:
-            sale_date = self.env._(
+            sale_date = _lt(
                 "%(date)s, the date of order %(order)s",
                 date=self._date(company._sale_closing_date(row["date_order"])),
                 order=order.name,
             )
         else:
-            sale_date = self.env._(
+            sale_date = _lt(
                 "%(date)s, the invoice date", date=self._date(row["invoice_date"])
             )
         values = {
             "invoice": line.move_id.name,
-            "product": line.product_id.display_name,
+            "product": self._record(line.product_id),
             "qty": f"{quantity:g}",
-            "uom": line.product_uom_id.name,
+            "uom": self._record(line.product_uom_id, "name"),
             "partner": line.move_id.commercial_partner_id.display_name,
             "date": self._date(line.date),
             "price": self._amount(period, price),
@@ -190,14 +192,14 @@ class SaleClosingCheck(models.Model):
             "loss": self._amount(period, -loss),
         }
         if row["from_layers"]:
-            name = self.env._(
+            name = _lt(
                 "%(invoice)s, %(product)s: %(qty)s %(uom)s sold to %(partner)s on "
                 "%(date)s at %(price)s net each, under its cost of %(cost)s on "
                 "%(sale_date)s (from the stock valuation): %(loss)s below cost.",
                 **values,
             )
         else:
-            name = self.env._(
+            name = _lt(
                 "%(invoice)s, %(product)s: %(qty)s %(uom)s sold to %(partner)s on "
                 "%(date)s at %(price)s net each, under its cost of %(cost)s (its "
                 "standard price now: the stock valuation holds no cost of it up "

@@ -8,8 +8,11 @@ One ``_get_results_<code>`` method per check code, called by
 """
 
 from odoo import models
+from odoo.tools import LazyTranslate
 
 from ..lib import figures as figures_lib
+
+_lt = LazyTranslate(__name__)
 
 
 class SaleClosingCheck(models.Model):
@@ -45,10 +48,10 @@ class SaleClosingCheck(models.Model):
                 "invoice_id": move.id,
                 "partner_id": move.commercial_partner_id.id,
                 "amount": move.amount_untaxed_signed,
-                "name": self.env._(
+                "name": _lt(
                     "%(document)s of %(partner)s, dated %(date)s, is not posted "
                     "(%(amount)s untaxed): post or cancel it before closing.",
-                    document=move.display_name,
+                    document=self._record(move),
                     partner=move.commercial_partner_id.display_name,
                     date=self._date(move.invoice_date or move.date),
                     amount=self._amount(period, move.amount_untaxed_signed),
@@ -80,20 +83,20 @@ class SaleClosingCheck(models.Model):
             line = lines[figure["sale_line_id"]]
             values = {
                 "order": line.order_id.name,
-                "product": line.product_id.display_name or line.name,
+                "product": self._record(line.product_id) or line.name,
                 "qty": abs(qty),
-                "uom": uom.name,
+                "uom": self._record(uom, "name"),
                 "date": date,
                 "amount": amount(abs(figure["amount_difference_company"])),
             }
             if positive:
-                name = self.env._(
+                name = _lt(
                     "%(order)s, %(product)s: %(qty)s %(uom)s delivered and not "
                     "invoiced at %(date)s (%(amount)s).",
                     **values,
                 )
             else:
-                name = self.env._(
+                name = _lt(
                     "%(order)s, %(product)s: %(qty)s %(uom)s invoiced and not "
                     "delivered at %(date)s (%(amount)s).",
                     **values,
@@ -151,7 +154,7 @@ class SaleClosingCheck(models.Model):
                 "picking_id": picking.id,
                 "order_id": picking.sale_id.id,
                 "partner_id": picking.partner_id.commercial_partner_id.id,
-                "name": self.env._(
+                "name": _lt(
                     "Delivery %(picking)s of %(order)s, scheduled on %(date)s, "
                     "was not done by the period end.",
                     picking=picking.name,
@@ -195,7 +198,7 @@ class SaleClosingCheck(models.Model):
                     "key": f"date_mismatch:order:{order.id}",
                     "order_id": order.id,
                     "partner_id": order.partner_id.commercial_partner_id.id,
-                    "name": self.env._(
+                    "name": _lt(
                         "%(order)s is dated %(date)s, after the period, but goods "
                         "were delivered for it in the period.",
                         order=order.name,
@@ -244,7 +247,7 @@ class SaleClosingCheck(models.Model):
                     "invoice_id": move.id,
                     "partner_id": move.commercial_partner_id.id,
                     "amount": move.amount_untaxed_signed,
-                    "name": self.env._(
+                    "name": _lt(
                         "%(invoice)s is dated %(invoice_date)s but booked on "
                         "%(date)s, in another period (a lock date moved it).",
                         invoice=move.name,

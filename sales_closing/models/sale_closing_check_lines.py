@@ -9,9 +9,11 @@ One ``_get_results_<code>`` method per check code, called by
 """
 
 from odoo import models
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
 
 from ..lib import figures as figures_lib
+
+_lt = LazyTranslate(__name__)
 
 
 class SaleClosingCheck(models.Model):
@@ -148,11 +150,11 @@ class SaleClosingCheck(models.Model):
                         base,
                         key=f"line_mismatch:over_delivered:{line.id}",
                         quantity=over,
-                        name=self.env._(
+                        name=_lt(
                             "%(order)s, %(product)s: %(delivered)s delivered for "
                             "%(ordered)s ordered.",
                             order=line.order_id.name,
-                            product=line.product_id.display_name,
+                            product=self._record(line.product_id),
                             delivered=figure["qty_delivered"],
                             ordered=figure["qty_ordered"],
                         ),
@@ -169,11 +171,11 @@ class SaleClosingCheck(models.Model):
                         base,
                         key=f"line_mismatch:return:{line.id}",
                         quantity=min(excess, figure["qty_returned"]),
-                        name=self.env._(
+                        name=_lt(
                             "%(order)s, %(product)s: %(qty)s returned and not "
                             "credited yet.",
                             order=line.order_id.name,
-                            product=line.product_id.display_name,
+                            product=self._record(line.product_id),
                             qty=min(excess, figure["qty_returned"]),
                         ),
                     )
@@ -215,7 +217,7 @@ class SaleClosingCheck(models.Model):
         names = {
             "order": line.order_id.name,
             "invoice": inv_line.move_id.name,
-            "product": line.product_id.display_name or line.name,
+            "product": self._record(line.product_id) or line.name,
         }
         results.extend(self._get_price_mismatches(line, inv_line, base, names))
         if abs((inv_line.discount or 0.0) - (line.discount or 0.0)) > 0.0001:
@@ -223,7 +225,7 @@ class SaleClosingCheck(models.Model):
                 dict(
                     base,
                     key=f"line_mismatch:discount:{inv_line.id}:{line.id}",
-                    name=self.env._(
+                    name=_lt(
                         "%(invoice)s gives %(product)s a %(invoiced)s%% discount; "
                         "%(order)s gave %(ordered)s%%.",
                         invoiced=inv_line.discount,
@@ -237,7 +239,7 @@ class SaleClosingCheck(models.Model):
                 dict(
                     base,
                     key=f"line_mismatch:taxes:{inv_line.id}:{line.id}",
-                    name=self.env._(
+                    name=_lt(
                         "%(invoice)s taxes %(product)s with %(invoiced)s; "
                         "%(order)s had %(ordered)s.",
                         invoiced=", ".join(inv_line.tax_ids.mapped("name")) or "-",
@@ -269,7 +271,7 @@ class SaleClosingCheck(models.Model):
             dict(
                 base,
                 key=f"line_mismatch:price:{inv_line.id}:{line.id}",
-                name=self.env._(
+                name=_lt(
                     "%(invoice)s invoices %(product)s at %(invoiced)s; "
                     "%(order)s sold it at %(ordered)s.",
                     invoiced=price,

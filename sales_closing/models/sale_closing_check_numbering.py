@@ -25,7 +25,11 @@ numbers of each sequence that has a move in the period.
 import re
 
 from odoo import models
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
+
+from ..lib.sentences import plural
+
+_lt = LazyTranslate(__name__)
 
 #: How many missing numbers one result lists by name.
 MAX_LISTED = 20
@@ -157,14 +161,17 @@ class SaleClosingCheck(models.Model):
     # --- results ------------------------------------------------------------
     def _numbering_duplicate(self, row, move):
         others = self._records("account.move", row["same_name_ids"])
-        described = "; ".join(
-            self.env._(
-                "%(journal)s, %(partner)s, %(date)s",
-                journal=other.journal_id.display_name,
-                partner=other.commercial_partner_id.display_name or "-",
-                date=self._date(other.invoice_date or other.date),
-            )
-            for other in sorted(others.values(), key=lambda o: o.id)
+        described = self._join(
+            "; ",
+            [
+                _lt(
+                    "%(journal)s, %(partner)s, %(date)s",
+                    journal=self._record(other.journal_id),
+                    partner=other.commercial_partner_id.display_name or "-",
+                    date=self._date(other.invoice_date or other.date),
+                )
+                for other in sorted(others.values(), key=lambda o: o.id)
+            ],
         )
         return {
             "key": f"invoice_numbering:duplicate:{row['name']}",
@@ -173,7 +180,7 @@ class SaleClosingCheck(models.Model):
             "journal_id": move.journal_id.id,
             "partner_id": move.commercial_partner_id.id,
             "quantity": row["name_count"],
-            "name": self.env._(
+            "name": _lt(
                 "Number %(number)s is used by %(count)s documents (%(documents)s): "
                 "an invoice number must be unique. Renumber the wrong one "
                 "(Resequence) before closing; a duplicate number cannot be "
@@ -193,33 +200,19 @@ class SaleClosingCheck(models.Model):
         ]
         listed = ", ".join(names)
         if len(missing) > MAX_LISTED:
-            listed = self.env._(
+            listed = _lt(
                 "%(names)s and %(count)s more",
                 names=listed,
                 count=len(missing) - MAX_LISTED,
             )
         values = {
-            "journal": journal.display_name,
+            "journal": self._record(journal),
             "count": len(missing),
             "numbers": listed,
             "name": row["name"],
             "previous": row["previous_name"],
         }
-        if row["previous_name"]:
-            name = self.env._(
-                "%(journal)s: %(count)s number(s) missing between %(previous)s "
-                "and %(name)s: %(numbers)s. No document carries them: an invoice "
-                "deleted after it was numbered, or a resequence, left this gap.",
-                **values,
-            )
-        else:
-            name = self.env._(
-                "%(journal)s: the sequence of %(name)s does not start at 1; "
-                "%(count)s number(s) missing before it: %(numbers)s. No document "
-                "carries them: an invoice deleted after it was numbered, or a "
-                "resequence, left this gap.",
-                **values,
-            )
+        name = self._numbering_gap_sentence(values)
         return {
             "key": f"invoice_numbering:gap:{row['sequence_prefix']}:{first}",
             "invoice_id": move.id,
@@ -229,6 +222,45 @@ class SaleClosingCheck(models.Model):
             "name": name,
         }
 
+    def _numbering_gap_sentence(self, values):
+        """Return the sentence of a gap of ``values["count"]`` numbers, in
+        the singular or the plural, after the previous number or at the
+        start of the sequence."""
+        if values["previous"]:
+            return plural(
+                values["count"],
+                _lt(
+                    "%(journal)s: %(count)s number missing between %(previous)s "
+                    "and %(name)s: %(numbers)s. No document carries it: an invoice "
+                    "deleted after it was numbered, or a resequence, left this gap.",
+                    **values,
+                ),
+                _lt(
+                    "%(journal)s: %(count)s numbers missing between %(previous)s "
+                    "and %(name)s: %(numbers)s. No document carries them: an invoice "
+                    "deleted after it was numbered, or a resequence, left this gap.",
+                    **values,
+                ),
+            )
+        else:
+            return plural(
+                values["count"],
+                _lt(
+                    "%(journal)s: the sequence of %(name)s does not start at 1; "
+                    "%(count)s number missing before it: %(numbers)s. No document "
+                    "carries it: an invoice deleted after it was numbered, or a "
+                    "resequence, left this gap.",
+                    **values,
+                ),
+                _lt(
+                    "%(journal)s: the sequence of %(name)s does not start at 1; "
+                    "%(count)s numbers missing before it: %(numbers)s. No document "
+                    "carries them: an invoice deleted after it was numbered, or a "
+                    "resequence, left this gap.",
+                    **values,
+                ),
+            )
+
     def _numbering_order_break(self, row, move):
         latest_date, latest_name = row["latest_before"].split("|", 1)
         return {
@@ -236,7 +268,7 @@ class SaleClosingCheck(models.Model):
             "invoice_id": move.id,
             "journal_id": move.journal_id.id,
             "partner_id": move.commercial_partner_id.id,
-            "name": self.env._(
+            "name": _lt(
                 "%(name)s is dated %(date)s, before %(earlier)s (dated "
                 "%(earlier_date)s) which has a lower number: invoices numbered "
                 "out of date order are the sign of a back-dated invoice.",
@@ -254,7 +286,7 @@ class SaleClosingCheck(models.Model):
             "invoice_id": move.id,
             "journal_id": move.journal_id.id,
             "partner_id": move.commercial_partner_id.id,
-            "name": self.env._(
+            "name": _lt(
                 "%(name)s of %(partner)s, dated %(date)s, is cancelled: it keeps "
                 "its number, so this number is not missing.",
                 name=move.name,

@@ -11,8 +11,11 @@ from collections import defaultdict
 
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
 
 from ..lib import figures as figures_lib
+
+_lt = LazyTranslate(__name__)
 
 
 class SaleClosingCheck(models.Model):
@@ -62,17 +65,17 @@ class SaleClosingCheck(models.Model):
                 continue
             partner = partners.get(partner_id, self.env["res.partner"])
             if bucket == "not_due":
-                name = self.env._(
+                name = _lt(
                     "%(partner)s: %(amount)s receivable at %(date)s, not due yet.",
-                    partner=partner.display_name or self.env._("No customer"),
+                    partner=partner.display_name or _lt("No customer"),
                     amount=self._amount(period, amount),
                     date=self._date(period.date_end),
                 )
             else:
-                name = self.env._(
+                name = _lt(
                     "%(partner)s: %(amount)s receivable at %(date)s, %(bucket)s "
                     "days overdue.",
-                    partner=partner.display_name or self.env._("No customer"),
+                    partner=partner.display_name or _lt("No customer"),
                     amount=self._amount(period, amount),
                     date=self._date(period.date_end),
                     bucket=bucket,
@@ -106,7 +109,7 @@ class SaleClosingCheck(models.Model):
                     "move_line_id": row["id"],
                     "partner_id": row["partner_id"],
                     "amount": residual,
-                    "name": self.env._(
+                    "name": _lt(
                         "Payment %(payment)s of %(partner)s: %(amount)s not matched "
                         "with an invoice at %(date)s.",
                         payment=row["move_name"],
@@ -139,7 +142,7 @@ class SaleClosingCheck(models.Model):
                         "key": f"credit_limit:{partner.id}",
                         "partner_id": partner.id,
                         "amount": balance - limit,
-                        "name": self.env._(
+                        "name": _lt(
                             "%(partner)s owes %(balance)s at %(date)s, over the "
                             "credit limit of %(limit)s.",
                             partner=partner.display_name,

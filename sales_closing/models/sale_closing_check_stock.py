@@ -10,9 +10,11 @@ One ``_get_results_<code>`` method per check code, called by
 from collections import defaultdict
 
 from odoo import models
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
 
 from ..lib import figures as figures_lib
+
+_lt = LazyTranslate(__name__)
 
 
 class SaleClosingCheck(models.Model):
@@ -65,11 +67,11 @@ class SaleClosingCheck(models.Model):
                     "key": f"negative_stock:{product_id}:{location_id}",
                     "product_id": product_id,
                     "quantity": qty,
-                    "name": self.env._(
+                    "name": _lt(
                         "%(product)s: %(qty)s %(uom)s in %(location)s at %(date)s.",
-                        product=product.display_name,
+                        product=self._record(product),
                         qty=qty,
-                        uom=product.uom_id.name,
+                        uom=self._record(product.uom_id, "name"),
                         location=locations[location_id].complete_name,
                         date=self._date(period.date_end),
                     ),
@@ -95,13 +97,13 @@ class SaleClosingCheck(models.Model):
                     {
                         "key": f"stock_valuation:{account.id}",
                         "amount": difference,
-                        "name": self.env._(
+                        "name": _lt(
                             "Stock valued at %(value)s at %(date)s but account "
                             "%(account)s holds %(balance)s (difference %(diff)s).",
                             value=self._amount(period, value or 0.0),
                             balance=self._amount(period, balance or 0.0),
                             diff=self._amount(period, difference),
-                            account=account.display_name,
+                            account=self._record(account),
                             date=self._date(period.date_end),
                         ),
                     }

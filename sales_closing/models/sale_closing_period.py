@@ -15,9 +15,13 @@ What each stage change sets off lives beside it, one concern a file:
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import LazyTranslate
 
 from ..lib import periods as periods_lib
 from ..lib import test_hooks
+from ..lib.sentences import plural
+
+_lt = LazyTranslate(__name__)
 
 STAGE_SELECTION = [
     ("open", "Open"),
@@ -363,15 +367,29 @@ class SaleClosingPeriod(models.Model):
                 lambda r: r.severity == "blocking" and (not r.waived or not r.waivable)
             )
             if blocking:
-                message = self.env._(
-                    "Period %(period)s cannot close: %(count)s blocking "
-                    "problem(s) are neither resolved nor waived:\n%(problems)s\n"
-                    "Run the checks to list them, then resolve them or have a "
-                    "Sales Closing Manager waive them with a reason.",
-                    period=self.name,
-                    count=len(blocking),
-                    problems="\n".join(blocking[:10].mapped("name")),
+                values = {
+                    "period": self.name,
+                    "count": len(blocking),
+                    "problems": "\n".join(blocking[:10].mapped("problem_text")),
+                }
+                sentence = plural(
+                    len(blocking),
+                    _lt(
+                        "Period %(period)s cannot close: %(count)s blocking "
+                        "problem is neither resolved nor waived:\n%(problems)s\n"
+                        "Run the checks to list it, then resolve it or have a "
+                        "Sales Closing Manager waive it with a reason.",
+                        **values,
+                    ),
+                    _lt(
+                        "Period %(period)s cannot close: %(count)s blocking "
+                        "problems are neither resolved nor waived:\n%(problems)s\n"
+                        "Run the checks to list them, then resolve them or have a "
+                        "Sales Closing Manager waive them with a reason.",
+                        **values,
+                    ),
                 )
+                message = self.env._(sentence)
                 duplicates = blocking.filtered(lambda r: not r.waivable)
                 if duplicates:
                     message += "\n" + self.env._(

@@ -4,13 +4,16 @@
 lines and the results (keeping waivers), summarise them, and the nightly run."""
 
 import datetime
-import re
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, LazyTranslate, format_amount
+
+from ..lib.sentences import plural
+
+_lt = LazyTranslate(__name__)
 
 
 class SaleClosingPeriod(models.Model):
@@ -269,6 +272,8 @@ class SaleClosingPeriod(models.Model):
             .sudo()
             ._ensure_company_checks(self.company_id)
         )
+        Result = self.env["sale.closing.check.result"]
+        render = Result._get_message_renderer()
         results = []
         for check in checks.sorted(lambda c: (c.sequence, c.id)):
             for values in check._get_results(self, data):
@@ -277,10 +282,9 @@ class SaleClosingPeriod(models.Model):
                     severity=values.get("severity") or check.severity,
                     sequence=check.sequence,
                     has_amount="amount" in values,
-                    # one space between words, whatever a document's display
-                    # name ends with ("Draft Invoice " has no number yet);
-                    # the no-break spaces of amounts stay
-                    name=re.sub(r"[ \t\n]+", " ", values["name"]).strip(),
+                    # the sentence as written now, and its message to write
+                    # it again in a reader's language
+                    **Result._get_message_values(values["name"], render),
                 )
                 results.append(values)
         return results
@@ -373,14 +377,21 @@ class SaleClosingPeriod(models.Model):
         )
         withdrawn = [name for (name,) in self.env.cr.fetchall()]
         if withdrawn:
-            self.message_post(
-                body=self.env._(
-                    "Waiver withdrawn from %(count)s problem(s) that cannot be "
-                    "waived: %(problems)s",
-                    count=len(withdrawn),
-                    problems="; ".join(withdrawn),
-                )
+            values = {"count": len(withdrawn), "problems": "; ".join(withdrawn)}
+            sentence = plural(
+                len(withdrawn),
+                _lt(
+                    "Waiver withdrawn from %(count)s problem that cannot "
+                    "be waived: %(problems)s",
+                    **values,
+                ),
+                _lt(
+                    "Waiver withdrawn from %(count)s problems that cannot "
+                    "be waived: %(problems)s",
+                    **values,
+                ),
             )
+            self.message_post(body=self.env._(sentence))
 
     def _get_result_merge_queries(self, temp, names):
         """Return the UPDATE, DELETE and INSERT that make the stored results

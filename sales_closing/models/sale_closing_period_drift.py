@@ -10,8 +10,12 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
 
 from ..lib import drift as drift_lib
+from ..lib.sentences import plural
+
+_lt = LazyTranslate(__name__)
 
 LOCK_DATE_FIELDS = ("sale_lock_date", "fiscalyear_lock_date", "hard_lock_date")
 
@@ -235,13 +239,25 @@ class SaleClosingPeriod(models.Model):
             )
             for drift in self.drift_ids[:50]
         )
-        summary = self.env._(
-            "Period %(period)s no longer says what its close pack %(pack)s "
-            "froze: %(count)s figure(s) moved.",
-            period=self.name,
-            pack=self.snapshot_id.name,
-            count=len(self.drift_ids),
+        values = {
+            "period": self.name,
+            "pack": self.snapshot_id.name,
+            "count": len(self.drift_ids),
+        }
+        sentence = plural(
+            len(self.drift_ids),
+            _lt(
+                "Period %(period)s no longer says what its close pack %(pack)s "
+                "froze: %(count)s figure moved.",
+                **values,
+            ),
+            _lt(
+                "Period %(period)s no longer says what its close pack %(pack)s "
+                "froze: %(count)s figures moved.",
+                **values,
+            ),
         )
+        summary = self.env._(sentence)
         self.message_post(body=Markup("<p>%s</p><ul>%s</ul>") % (escape(summary), rows))
         managers = self.env.ref("sales_closing.group_sale_closing_manager").users
         managers = managers.filtered(

@@ -11,11 +11,12 @@ class SaleClosingPeriod(models.Model):
 
     # === FIELDS === #
     sale_lock_date_before = fields.Date(
-        string="Sales Lock Date Before",
+        string="Sales Lock Date to Restore",
         readonly=True,
         copy=False,
-        help="The company's Sales Lock Date before this period locked "
-        "invoicing; it is restored when the period is reopened.",
+        help="The company's Sales Lock Date as it was before this period "
+        "locked invoicing and moved it to the period's end. Reopening the "
+        "period sets the company's Sales Lock Date back to this date.",
     )
 
     def _apply_sale_lock_date(self):

@@ -7,7 +7,9 @@ it would leave receivables out."""
 
 from odoo import Command
 from odoo.exceptions import ValidationError
+from odoo.modules.migration import load_script
 from odoo.tests import Form, tagged
+from odoo.tools.sql import table_exists
 
 from .common_posting import PostingCommon
 
@@ -126,3 +128,76 @@ class TestAgingBuckets(PostingCommon):
             Command.delete(buckets[2].id),
         ]
         self.assertEqual(self._buckets().mapped("days_from"), [0, 1, 31, 91])
+
+    # --- upgrade from 18.0.1.3.0 (comma-separated texts) ---------------------
+    def _upgrade_from_texts(self, check_text, rule_texts):
+        """Run the 18.0.1.4.0 migration on a database as 18.0.1.3.0 left it:
+        the old text columns re-created and filled with ``check_text`` (the
+        receivables aging check) and ``rule_texts`` (``(aging_buckets,
+        aging_percentages)`` of the allowance rule)."""
+        company = self.env.company
+        check = (
+            self.env["sale.closing.check"]
+            .sudo()
+            ._ensure_company_checks(company)
+            .filtered(lambda c: c.code == "receivable_aging")
+        )
+        rule = self._rule("allowance", name="Allowance")
+        archived = self._rule("allowance", name="Archived allowance", active=False)
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("ALTER TABLE sale_closing_check ADD COLUMN aging_buckets varchar")
+        cr.execute(
+            "ALTER TABLE sale_closing_posting_rule ADD COLUMN aging_buckets varchar,"
+            " ADD COLUMN aging_percentages varchar"
+        )
+        cr.execute(
+            "UPDATE sale_closing_check SET aging_buckets = %s WHERE id = %s",
+            (check_text, check.id),
+        )
+        # the active rule speaks; an archived one with other texts does not
+        for record, (buckets, rates) in (
+            (rule, rule_texts),
+            (archived, ("10,20", "0,1,2,3")),
+        ):
+            cr.execute(
+                "UPDATE sale_closing_posting_rule SET aging_buckets = %s, "
+                "aging_percentages = %s WHERE id = %s",
+                (buckets, rates, record.id),
+            )
+        scripts = "sales_closing/migrations/18.0.1.4.0/%s-migrate.py"
+        pre = load_script(scripts % "pre", "sales_closing_test_pre_18_0_1_4_0")
+        post = load_script(scripts % "post", "sales_closing_test_post_18_0_1_4_0")
+        pre.migrate(cr, "18.0.1.3.0")
+        post.migrate(cr, "18.0.1.3.0")
+        self.assertFalse(table_exists(cr, "sale_closing_aging_legacy"))
+        return self._buckets(company)
+
+    def test_upgrade_keeps_the_buckets_check_and_rule_agree_on(self):
+        buckets = self._upgrade_from_texts(
+            "30,60,90,180", ("30,60,90,180", "0,2,10,40,80,100")
+        )
+        self.assertEqual(
+            [(b.days_from, b.percentage) for b in buckets],
+            [(0, 0.0), (1, 2.0), (31, 10.0), (61, 40.0), (91, 80.0), (181, 100.0)],
+        )
+        self.assertEqual(buckets[-1].name, "Over 180 days")
+
+    def test_upgrade_keeps_the_defaults_when_check_and_rule_disagree(self):
+        with self.assertLogs("odoo.addons.sales_closing.migrations", "WARNING") as logs:
+            buckets = self._upgrade_from_texts("30,60", ("30,60,90", "0,5,20,50,100"))
+        self.assertIn(
+            "keeps the default aging buckets: the receivables aging check has "
+            "buckets 30,60 but an allowance rule has 30,60,90",
+            logs.output[0],
+        )
+        self.assertEqual(
+            [(b.days_from, b.percentage) for b in buckets],
+            [(0, 0.0), (1, 5.0), (31, 20.0), (61, 50.0), (91, 100.0)],
+        )
+
+    def test_upgrade_keeps_the_defaults_on_invalid_percentages(self):
+        with self.assertLogs("odoo.addons.sales_closing.migrations", "WARNING") as logs:
+            buckets = self._upgrade_from_texts("30,90", ("30,90", "0,5,x,100"))
+        self.assertIn("invalid percentages '0,5,x,100'", logs.output[0])
+        self.assertEqual(buckets.mapped("days_from"), [0, 1, 31, 61, 91])

@@ -79,6 +79,26 @@ class TestChecks(FiguresCommon):
         )
         self.assertFalse(self._of(self._run(), "invoiced_not_delivered"))
 
+    def test_product_and_unit_named_in_the_readers_language(self):
+        """A translated product and unit of measure read in the reader's
+        language: the sentence names them again, not as the runner read
+        them."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        product, uom = self.product_delivery, self.product_delivery.uom_id
+        product.with_context(lang="zh_CN").name = "送货产品"
+        uom.with_context(lang="zh_CN").name = "件（测试）"
+        order = self._sell("2026-10-05", [(product, 10, 30.0)])
+        self._deliver(order, 4, "2026-10-10")
+        with freeze_time("2026-11-02 08:00:00"):
+            self.period_oct.with_context(lang="en_US")._run_checks()
+        result = self._of(self.period_oct.sudo().result_ids, "delivered_not_invoiced")
+        english = product.with_context(lang="en_US")
+        self.assertIn(f"{english.display_name}: 4.0 {uom.name} delivered", result.name)
+        chinese = result.with_context(lang="zh_CN").problem_text
+        self.assertIn("送货产品", chinese)
+        self.assertIn("4.0 件（测试）", chinese)
+        self.assertNotIn(english.name, chinese)
+
     def test_delivered_and_invoiced_is_not_a_problem(self):
         order = self._sell("2026-10-05", [(self.product_delivery, 10, 30.0)])
         self._deliver(order, 4, "2026-10-10")
@@ -202,9 +222,25 @@ class TestChecks(FiguresCommon):
         order = self._sell("2026-10-05", [(self.product, 10, 100.0)])
         self._invoice_qty(order, "2026-10-20", post=False)
         self._stage(self.period_oct, "invoicing_locked")
-        with self.assertRaisesRegex(UserError, "cannot close: 1 blocking"):
+        with self.assertRaisesRegex(
+            UserError,
+            "(?s)cannot close: 1 blocking problem is neither resolved nor waived:\n"
+            ".*Run the checks to list it, then resolve it",
+        ):
             self._stage(self.period_oct, "closed")
         self.assertEqual(self.period_oct.state, "invoicing_locked")
+
+    def test_blocking_problems_counted_in_the_plural(self):
+        for day in ("2026-10-05", "2026-10-06"):
+            order = self._sell(day, [(self.product, 10, 100.0)])
+            self._invoice_qty(order, "2026-10-20", post=False)
+        self._stage(self.period_oct, "invoicing_locked")
+        with self.assertRaisesRegex(
+            UserError,
+            "(?s)cannot close: 2 blocking problems are neither resolved nor waived:\n"
+            ".*Run the checks to list them, then resolve them",
+        ):
+            self._stage(self.period_oct, "closed")
 
     def test_gate_reruns_checks_on_current_data(self):
         """Closing after the last run does not trust stale results."""

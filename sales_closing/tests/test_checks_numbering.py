@@ -131,8 +131,8 @@ class TestInvoiceNumbering(ChecksCommon):
             ],
         )
         self.assertIn(
-            "1 number(s) missing between INV/2026/00001 and INV/2026/00003: "
-            "INV/2026/00002. No document carries them: an invoice deleted after "
+            "1 number missing between INV/2026/00001 and INV/2026/00003: "
+            "INV/2026/00002. No document carries it: an invoice deleted after "
             "it was numbered, or a resequence, left this gap.",
             results.name,
         )
@@ -181,7 +181,7 @@ class TestInvoiceNumbering(ChecksCommon):
             [{"key": "invoice_numbering:gap:INV/2026/:2", "quantity": 3.0}],
         )
         self.assertIn(
-            "3 number(s) missing between INV/2026/00001 and INV/2026/00005: "
+            "3 numbers missing between INV/2026/00001 and INV/2026/00005: "
             "INV/2026/00002, INV/2026/00003, INV/2026/00004.",
             results.name,
         )
@@ -202,7 +202,7 @@ class TestInvoiceNumbering(ChecksCommon):
         results = self._numbering(january)
         self.assertEqual(results.mapped("key"), ["invoice_numbering:gap:INV/2027/:1"])
         self.assertIn(
-            "the sequence of INV/2027/00002 does not start at 1; 1 number(s) "
+            "the sequence of INV/2027/00002 does not start at 1; 1 number "
             "missing before it: INV/2027/00001.",
             results.name,
         )
@@ -298,7 +298,7 @@ class TestInvoiceNumbering(ChecksCommon):
         self.assertEqual(gap.key, "invoice_numbering:gap:EXP/2026/:2")
         self.assertEqual(gap.journal_id, self.journal_2)
         self.assertIn(
-            "Export Sales: 1 number(s) missing between EXP/2026/00001 and "
+            "Export Sales: 1 number missing between EXP/2026/00001 and "
             "EXP/2026/00003: EXP/2026/00002.",
             gap.name,
         )
@@ -397,7 +397,7 @@ class TestInvoiceNumbering(ChecksCommon):
         self.assertEqual(again, duplicate, "the same problem, found again")
         self.assertRecordValues(again, [{"waived": False, "waive_reason": False}])
         self.assertIn(
-            "Waiver withdrawn from 1 problem(s) that cannot be waived: Number "
+            "Waiver withdrawn from 1 problem that cannot be waived: Number "
             "INV/2026/00002 is used by 2 documents",
             self.period_oct.message_ids[1].body,  # before "Checks run by"
         )

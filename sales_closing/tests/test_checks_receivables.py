@@ -7,6 +7,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import format_amount, format_date
 
 from .common_checks import ChecksCommon
 
@@ -241,3 +242,64 @@ class TestChecksReceivables(ChecksCommon):
         invoice = self._unpaid_invoice()
         self._pay(invoice, "2026-11-05")
         self.assertEqual(self._results("credit_limit").amount, 500.0)
+
+    # --- the reader's language ------------------------------------------------
+    def _aging_sentence(self, lang):
+        """The aging sentence of the 1000.00 invoice due Oct 5, as written
+        in ``lang`` (its amount and date formatted that language's way)."""
+        env = self.env(context={"lang": lang})
+        amount = format_amount(env, 1000.0, self.company.currency_id)
+        date = format_date(env, fields.Date.to_date("2026-10-31"))
+        partner = self.partner_a.display_name
+        if lang == "zh_CN":
+            return f"{partner}：截至 {date} 应收 {amount}，逾期 1-30 天。"
+        return f"{partner}: {amount} receivable at {date}, 1-30 days overdue."
+
+    def test_problem_sentence_in_the_readers_language(self):
+        """Checks run by an English user read in Chinese by a Chinese closing
+        manager, with Chinese dates; the stored sentence stays as written."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.closing_manager.lang = "zh_CN"
+        self._unpaid_invoice()
+        self.env.user.lang = "en_US"
+        with freeze_time("2026-11-02 08:00:00"):
+            self.period_oct.with_context(lang="en_US")._run_checks()
+        english, chinese = self._aging_sentence("en_US"), self._aging_sentence("zh_CN")
+        self.assertNotIn("10/31/2026", chinese)  # a date of its own language
+        result = self.period_oct.sudo().result_ids.filtered(
+            lambda r: r.check_code == "receivable_aging"
+        )
+        self.assertEqual(result.name, english)
+        read = result.with_user(self.closing_manager).with_context(lang="zh_CN")
+        self.assertEqual(read.problem_text, chinese)
+        self.assertEqual(read.display_name, chinese)
+        self.assertEqual(result.with_context(lang="en_US").problem_text, english)
+
+    def test_problem_sentence_written_in_chinese_read_in_english(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.closing_manager.lang = "zh_CN"
+        self._unpaid_invoice()
+        manager = self.closing_manager
+        with freeze_time("2026-11-02 08:00:00"):
+            self.period_oct.with_user(manager).with_context(lang="zh_CN")._run_checks()
+        result = self.period_oct.sudo().result_ids.filtered(
+            lambda r: r.check_code == "receivable_aging"
+        )
+        self.assertEqual(result.name, self._aging_sentence("zh_CN"))
+        self.assertEqual(
+            result.with_context(lang="en_US").problem_text,
+            self._aging_sentence("en_US"),
+        )
+
+    def test_problem_stored_without_message_shows_as_written(self):
+        """A result stored before sentences kept their message (or written
+        as plain text) shows its stored sentence in every language."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self._unpaid_invoice()
+        result = self._results("receivable_aging")
+        self.assertTrue(result.message)
+        result.sudo().message = False
+        self.assertEqual(
+            result.with_context(lang="zh_CN").problem_text,
+            self._aging_sentence("en_US"),
+        )

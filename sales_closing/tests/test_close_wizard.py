@@ -70,7 +70,7 @@ class TestCloseWizard(PostingCommon):
             [{"step": "close", "state": "invoicing_locked", "can_advance": False}],
         )
         self.assertIn(
-            "1 blocking problem(s) neither resolved nor waived", wizard.step_blockers
+            "1 blocking problem neither resolved nor waived", wizard.step_blockers
         )
         self.assertIn("Sales Lock Date 10/31/2026", wizard.step_done)
         # what the form refuses, the wizard refuses: the period's own gate

@@ -62,7 +62,7 @@ class TestPackDrift(PackCommon):
             set(self.period_oct.drift_ids.mapped("document")), {self.order_b.name}
         )
         message = self.period_oct.message_ids[0]
-        self.assertIn("3 figure(s) moved", message.body)
+        self.assertIn("3 figures moved", message.body)
         self.assertIn(self.order_b.name, message.body)
         activity = self.period_oct.activity_ids.filtered(
             lambda a: a.user_id == self.closing_manager

@@ -221,6 +221,23 @@ class TestPeriod(SaleClosingCommon):
         self._stage(self.period_oct, "sales_locked")
         self.assertEqual(self.company.sale_lock_date, fields.Date.to_date("2026-12-31"))
 
+    def test_sale_lock_date_to_restore_says_what_it_is(self):
+        """The period keeps the company's Sales Lock Date it replaced, under a
+        label that says it is the date given back on reopening."""
+        self.company.sale_lock_date = "2026-09-30"
+        self._stage(self.period_oct, "invoicing_locked")
+        self.assertEqual(
+            self.period_oct.sale_lock_date_before, fields.Date.to_date("2026-09-30")
+        )
+        field = self.env["sale.closing.period"].fields_get(
+            ["sale_lock_date_before"], ["string", "help"]
+        )["sale_lock_date_before"]
+        self.assertEqual(field["string"], "Sales Lock Date to Restore")
+        self.assertIn("Reopening the period sets", field["help"])
+        self._stage(self.period_oct, "sales_locked")
+        self.assertEqual(self.company.sale_lock_date, fields.Date.to_date("2026-09-30"))
+        self.assertFalse(self.period_oct.sale_lock_date_before)
+
     def test_sale_lock_date_untouched_when_invoices_not_locked(self):
         self.company.sale_closing_lock_invoices = False
         self._stage(self.period_oct, "closed")

@@ -64,7 +64,7 @@ class TestReview(ChecksCommon):
             ]
             * 3,
         )
-        self.assertIn("reviewed 3 problem(s)", self.period_oct.message_ids[0].body)
+        self.assertIn("reviewed 3 problems", self.period_oct.message_ids[0].body)
         # rerunning the checks finds them again and keeps the review
         self._run()
         self.assertTrue(all(warnings.mapped("reviewed")))
@@ -90,7 +90,7 @@ class TestReview(ChecksCommon):
             activity.activity_type_id,
             self.env.ref("sales_closing.mail_activity_review_problem"),
         )
-        self.assertEqual(activity.summary, "Review 1 problem(s) of 2026-10")
+        self.assertEqual(activity.summary, "Review 1 problem of 2026-10")
         self.assertIn("Ask the warehouse", activity.note)
         self.assertIn(warning.name, activity.note)
 

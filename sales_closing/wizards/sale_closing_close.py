@@ -10,10 +10,13 @@ saw, so what the period form refuses, the wizard refuses too."""
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import format_date, format_datetime
+from odoo.tools import LazyTranslate, format_date, format_datetime
 
 from ..lib import periods as periods_lib
+from ..lib.sentences import plural
 from ..models.sale_closing_period import STAGE_SELECTION
+
+_lt = LazyTranslate(__name__)
 
 STEPS = [
     ("checks", "Run the Checks"),
@@ -254,12 +257,18 @@ class SaleClosingClose(models.TransientModel):
                 )
             )
         if target == "closed" and period.blocking_count:
-            blockers.append(
-                self.env._(
-                    "%(count)s blocking problem(s) neither resolved nor waived.",
+            sentence = plural(
+                period.blocking_count,
+                _lt(
+                    "%(count)s blocking problem neither resolved nor waived.",
                     count=period.blocking_count,
-                )
+                ),
+                _lt(
+                    "%(count)s blocking problems neither resolved nor waived.",
+                    count=period.blocking_count,
+                ),
             )
+            blockers.append(self.env._(sentence))
         if target == "closed" and not period.checks_date:
             blockers.append(self.env._("The checks have never run."))
         return blockers

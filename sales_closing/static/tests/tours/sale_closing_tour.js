@@ -78,8 +78,9 @@ registry.category("web_tour.tours").add("sales_closing_run_checks", {
             trigger: ".o_form_view div[name='result_ids'] .o_data_row:contains('is not posted')",
         },
         {
-            content: "The period cannot close yet: the alert says so",
-            trigger: ".o_form_view .alert-danger:contains('blocking problem')",
+            content: "The period cannot close yet: the alert says so, in the singular",
+            trigger:
+                ".o_form_view .alert-danger:contains('1 blocking problem keeps this period from closing: resolve it')",
         },
     ],
 });
