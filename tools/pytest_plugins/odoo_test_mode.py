@@ -15,6 +15,13 @@ Odoo's own runner (``--test-tags``) puts it in:
   the root logger fails, as ``dev.py test`` fails on every such record in
   Odoo's log (``mute_logger``/``assertLogs`` keep expected ones away).
 
+- the test classes of ``sales_closing`` share one base (company, chart of
+  accounts, periods) instead of building it per class, each class on a
+  cursor whose work is rolled back when the class ends (see the add-on's
+  ``tests/shared_base.py``): ``$SALES_CLOSING_SHARED_BASE`` is set to ``1``
+  unless it is set already (``0`` turns it off); the base is released before
+  a class that does not run on it and at the end of the session.
+
 It is a plugin of the harness, not a ``conftest.py`` in the add-on's tests:
 pytest imports such a conftest before pytest-odoo maps the add-on to
 ``odoo.addons.sales_closing``, so Odoo refuses its models. Inert without
@@ -23,6 +30,8 @@ pytest-odoo's ``--odoo-database``/``--odoo-config``.
 
 import contextlib
 import logging
+import os
+import sys
 
 import pytest
 
@@ -50,6 +59,38 @@ def pytest_cmdline_main(config):
         finally:
             odoo_config["test_enable"] = False
     yield
+
+
+SHARED_BASE_FLAG = "SALES_CLOSING_SHARED_BASE"
+SHARED_BASE_MODULE = "odoo.addons.sales_closing.tests.shared_base"
+
+
+def pytest_configure(config):
+    if under_pytest_odoo(config):
+        os.environ.setdefault(SHARED_BASE_FLAG, "1")
+
+
+def _shared_base():
+    """The add-on's ``shared_base`` module, once its tests imported it."""
+    return sys.modules.get(SHARED_BASE_MODULE)
+
+
+def _before_class(item):
+    """Release the shared base before a class that does not run on it."""
+    cls = getattr(item, "cls", None)
+    previous = item.session.__dict__.get("_odoo_test_mode_class")
+    if cls is previous:
+        return
+    item.session._odoo_test_mode_class = cls
+    module = _shared_base()
+    if module is not None:
+        module.before_class(cls)
+
+
+def pytest_sessionfinish(session):
+    module = _shared_base()
+    if module is not None and under_pytest_odoo(session.config):
+        module.release()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -108,6 +149,8 @@ def _phase(item, phase):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item):
+    if under_pytest_odoo(item.config):
+        _before_class(item)
     return (yield from _phase(item, "setup"))
 
 
