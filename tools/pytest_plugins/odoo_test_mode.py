@@ -7,6 +7,8 @@ Odoo's own runner (``--test-tags``) puts it in:
 - Odoo's test framework is imported with ``test_enable`` set, as Odoo's runner
   imports it; pytest-odoo imports it before setting the flag, and
   ``odoo.tests.common`` then logs an ERROR with a stack;
+- Odoo's map of the add-ons' static folders is read before any test, in
+  one thread (not by the HTTP server's threads at once);
 - ``odoo.modules.module.current_test`` is set from the registry's loading to
   the end of the session, as ``odoo.tests.loader.run_suite`` sets it around
   the whole suite (pytest-odoo sets it from Odoo 19 on only): with it Odoo
@@ -99,7 +101,14 @@ def _odoo_current_test(request):
         yield
         return
     request.getfixturevalue("load_registry")  # pytest-odoo's
+    from odoo import http  # noqa: PLC0415
     from odoo.modules import module  # noqa: PLC0415
+
+    # Odoo reads every add-on's manifest (ast.literal_eval) when it serves its
+    # first static file; wkhtmltopdf asks for several at once, and ast on
+    # Python 3.11 is not safe in parallel threads ("SystemError: AST
+    # constructor recursion depth mismatch", CPython gh-106905): read them now
+    _statics = http.root.statics
 
     module.current_test = True
     try:
