@@ -328,3 +328,53 @@ def test_the_plugin_is_inert_without_pytest_odoo(pytestconfig):
     """Loaded in the plain stage's process it does nothing (no odoo here)."""
     plugin = load_test_mode_plugin()
     assert not plugin.under_pytest_odoo(pytestconfig)
+
+
+def test_the_shared_base_is_asked_once_per_class(monkeypatch):
+    """Before the first test of each class (not of each test) the plugin
+    lets the add-on's ``shared_base`` release its base if the class does not
+    run on it; nothing happens before the add-on's tests imported it."""
+    plugin = load_test_mode_plugin()
+    asked = []
+
+    class SharedBase:
+        @staticmethod
+        def before_class(cls):
+            asked.append(cls)
+
+    class Session:
+        pass
+
+    class Item:
+        def __init__(self, cls, session):
+            self.cls, self.session = cls, session
+
+    class ClassA:
+        pass
+
+    class ClassB:
+        pass
+
+    session = Session()
+    monkeypatch.delitem(sys.modules, plugin.SHARED_BASE_MODULE, raising=False)
+    plugin._before_class(Item(ClassA, session))
+    assert asked == []
+    monkeypatch.setitem(sys.modules, plugin.SHARED_BASE_MODULE, SharedBase)
+    for cls in (ClassA, ClassB, ClassB, ClassA, None):
+        plugin._before_class(Item(cls, session))
+    assert asked == [ClassB, ClassA, None]
+
+
+def test_the_plugin_turns_the_shared_base_on_under_pytest_odoo_only(
+    pytestconfig, monkeypatch
+):
+    plugin = load_test_mode_plugin()
+    monkeypatch.delenv(plugin.SHARED_BASE_FLAG, raising=False)
+    plugin.pytest_configure(pytestconfig)
+    assert plugin.SHARED_BASE_FLAG not in os.environ
+    monkeypatch.setattr(plugin, "under_pytest_odoo", lambda config: True)
+    plugin.pytest_configure(pytestconfig)
+    assert os.environ[plugin.SHARED_BASE_FLAG] == "1"
+    monkeypatch.setenv(plugin.SHARED_BASE_FLAG, "0")  # the user's choice wins
+    plugin.pytest_configure(pytestconfig)
+    assert os.environ[plugin.SHARED_BASE_FLAG] == "0"

@@ -17,6 +17,8 @@ taken from the repo root, where pytest runs. The Odoo tests are Odoo's
 unittest classes: pytest-odoo loads the registry once, runs each class's
 ``setUpClass`` and tests in the savepoints Odoo's runner uses, and starts
 Odoo's HTTP server in the pytest process (``--odoo-http``) for the tours.
+The plugin (``pytest_plugins/odoo_test_mode.py``) lets the add-on's classes
+share one base, rolled back class by class (``tests/shared_base.py``).
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ from odoo.tests import Form, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from . import shared_base
+
 
 class _Undo(Exception):
     """Raised to roll back what an allowed attempt changed."""
@@ -24,9 +26,29 @@ class SaleClosingCommon(AccountTestInvoicingCommon):
     #: as a tenth of the class's company and chart of accounts.
     closing_users = True
 
+    #: Whether, under ``dev.py pytest``, the class may run on the base that
+    #: classes share there (see ``shared_base``); False for a class whose
+    #: tests use database connections of their own.
+    shared_base = True
+    #: What the class that builds that shared base changes (users are made
+    #: per class).
+    _base_builder_values = {"closing_users": False}
+
     @classmethod
     def setUpClass(cls):
-        super().setUpClass()
+        if shared_base.runs_on_it(cls, SaleClosingCommon):
+            shared_base.set_up_class(cls, SaleClosingCommon)
+        else:
+            shared_base.release()  # nothing of it may hold locks meanwhile
+            super().setUpClass()
+            cls._set_up_closing_base()
+        if cls.closing_users:
+            cls._create_closing_users()
+
+    @classmethod
+    def _set_up_closing_base(cls):
+        """After Odoo's ``AccountTestInvoicingCommon`` (a company with its
+        chart of accounts): the company's warehouse, product and periods."""
         cls.company = cls.company_data["company"]
         cls.company.partner_id.tz = "UTC"
         cls.warehouse = cls.env["stock.warehouse"].search(
@@ -51,9 +73,6 @@ class SaleClosingCommon(AccountTestInvoicingCommon):
         )._set_stage("closed")
         cls.period_sep._set_stage("closed")
         cls.company.sale_lock_date = False
-
-        if cls.closing_users:
-            cls._create_closing_users()
 
     @classmethod
     def _create_closing_users(cls):

@@ -20,6 +20,10 @@ from .common import SaleClosingCommon
 
 @tagged("post_install", "-at_install")
 class TestLockRace(SaleClosingCommon):
+    # a connection of its own waits on the period's advisory lock, which the
+    # base shared under pytest keeps while it lives (see shared_base)
+    shared_base = False
+
     def _locked_queries(self, dates):
         """Run the delivery lock on ``dates``; return its SQL queries."""
         Lock = self.env["sale.closing.lock"]

@@ -7,6 +7,8 @@ Odoo's own runner (``--test-tags``) puts it in:
 - Odoo's test framework is imported with ``test_enable`` set, as Odoo's runner
   imports it; pytest-odoo imports it before setting the flag, and
   ``odoo.tests.common`` then logs an ERROR with a stack;
+- Odoo's map of the add-ons' static folders is read before any test, in
+  one thread (not by the HTTP server's threads at once);
 - ``odoo.modules.module.current_test`` is set from the registry's loading to
   the end of the session, as ``odoo.tests.loader.run_suite`` sets it around
   the whole suite (pytest-odoo sets it from Odoo 19 on only): with it Odoo
@@ -14,6 +16,13 @@ Odoo's own runner (``--test-tags``) puts it in:
 - a test during whose setup, run or teardown an ERROR/CRITICAL record reaches
   the root logger fails, as ``dev.py test`` fails on every such record in
   Odoo's log (``mute_logger``/``assertLogs`` keep expected ones away).
+
+- the test classes of ``sales_closing`` share one base (company, chart of
+  accounts, periods) instead of building it per class, each class on a
+  cursor whose work is rolled back when the class ends (see the add-on's
+  ``tests/shared_base.py``): ``$SALES_CLOSING_SHARED_BASE`` is set to ``1``
+  unless it is set already (``0`` turns it off); the base is released before
+  a class that does not run on it and at the end of the session.
 
 It is a plugin of the harness, not a ``conftest.py`` in the add-on's tests:
 pytest imports such a conftest before pytest-odoo maps the add-on to
@@ -23,6 +32,8 @@ pytest-odoo's ``--odoo-database``/``--odoo-config``.
 
 import contextlib
 import logging
+import os
+import sys
 
 import pytest
 
@@ -52,13 +63,52 @@ def pytest_cmdline_main(config):
     yield
 
 
+SHARED_BASE_FLAG = "SALES_CLOSING_SHARED_BASE"
+SHARED_BASE_MODULE = "odoo.addons.sales_closing.tests.shared_base"
+
+
+def pytest_configure(config):
+    if under_pytest_odoo(config):
+        os.environ.setdefault(SHARED_BASE_FLAG, "1")
+
+
+def _shared_base():
+    """The add-on's ``shared_base`` module, once its tests imported it."""
+    return sys.modules.get(SHARED_BASE_MODULE)
+
+
+def _before_class(item):
+    """Release the shared base before a class that does not run on it."""
+    cls = getattr(item, "cls", None)
+    previous = item.session.__dict__.get("_odoo_test_mode_class")
+    if cls is previous:
+        return
+    item.session._odoo_test_mode_class = cls
+    module = _shared_base()
+    if module is not None:
+        module.before_class(cls)
+
+
+def pytest_sessionfinish(session):
+    module = _shared_base()
+    if module is not None and under_pytest_odoo(session.config):
+        module.release()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _odoo_current_test(request):
     if not under_pytest_odoo(request.config):
         yield
         return
     request.getfixturevalue("load_registry")  # pytest-odoo's
+    from odoo import http  # noqa: PLC0415
     from odoo.modules import module  # noqa: PLC0415
+
+    # Odoo reads every add-on's manifest (ast.literal_eval) when it serves its
+    # first static file; wkhtmltopdf asks for several at once, and ast on
+    # Python 3.11 is not safe in parallel threads ("SystemError: AST
+    # constructor recursion depth mismatch", CPython gh-106905): read them now
+    _statics = http.root.statics
 
     module.current_test = True
     try:
@@ -108,6 +158,8 @@ def _phase(item, phase):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item):
+    if under_pytest_odoo(item.config):
+        _before_class(item)
     return (yield from _phase(item, "setup"))
 
 
