@@ -22,6 +22,7 @@ from odoo import models
 from odoo.tools.misc import xlsxwriter
 
 from ..lib import canonical
+from ..lib.xlsx_rows import PlainRowsWorksheet
 from .sale_closing_pack_payload import LINE_COMPANY_AMOUNTS, LINE_QUANTITIES
 
 REPORT = "sales_closing.action_report_close_pack"
@@ -105,29 +106,31 @@ class SaleClosingPeriod(models.Model):
         """Write one sheet: ``columns`` are ``(header, key, kind)`` with kind
         ``text``, ``money``, ``qty`` or ``percent``; ``rows`` dicts (or
         callables of a row, for keys)."""
-        sheet = book.add_worksheet(title[:31])
+        sheet = book.add_worksheet(title[:31], worksheet_class=PlainRowsWorksheet)
         for col, (header, _key, kind) in enumerate(columns):
             sheet.write_string(0, col, header, formats["header"])
             # the column's format is the numbers' (xlsxwriter writes it on
-            # each cell without one): a row is written in one call
+            # each cell without one): a row is plain cells only
             sheet.set_column(col, col, 14 if kind != "text" else 24, formats[kind])
         # (key, getter, whether a number): None and "" are left empty
         getters = [
             (key if callable(key) else None, key, kind != "text")
             for _header, key, kind in columns
         ]
-        count = 0
-        for count, row in enumerate(rows, start=1):
-            values = []
+
+        def values(row):
+            cells = []
             for getter, key, numeric in getters:
                 value = getter(row) if getter else row.get(key)
                 if value is None or value == "":
-                    values.append(None)
+                    cells.append(None)
                 elif numeric:
-                    values.append(canonical.to_float(value))
+                    cells.append(canonical.to_float(value))
                 else:
-                    values.append(str(value))
-            sheet.write_row(count, 0, values)
+                    cells.append(str(value))
+            return cells
+
+        count = sheet.write_plain_rows(1, map(values, rows))
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
 
