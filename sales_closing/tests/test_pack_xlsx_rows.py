@@ -29,8 +29,9 @@ class TestPackXlsxRows(BaseCase):
             stream, {"constant_memory": constant_memory, "strings_to_numbers": False}
         )
         sheet = book.add_worksheet("Lines", worksheet_class=PlainRowsWorksheet)
-        header, money = book.add_format({"bold": True}), book.add_format(
-            {"num_format": "#,##0.00"}
+        header, money = (
+            book.add_format({"bold": True}),
+            book.add_format({"num_format": "#,##0.00"}),
         )
         for col in range(8):
             sheet.write_string(0, col, f"Column {col}", header)
