@@ -149,6 +149,19 @@ class SaleClosingBulk(models.AbstractModel):
         )
 
     @api.model
+    def _iter_batches(self, rows, size=BATCH_SIZE):
+        """Yield the items of the iterable ``rows`` in lists of ``size``, for
+        ``_bulk_insert`` to write a stream without holding all of it."""
+        batch = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    @api.model
     def _bulk_link(self, records, field_name, targets):
         """Add the links of the many2many ``field_name`` of ``records``:
         ``targets`` holds, per record in order, the ids it links to. One
