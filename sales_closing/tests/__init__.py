@@ -37,3 +37,4 @@ from . import test_ui_review
 from . import test_lock_race
 from . import test_uninstall_hook
 from . import test_lock_cost
+from . import test_check_records
