@@ -146,22 +146,80 @@ class SaleClosingPeriod(models.Model):
     # === PERIOD-END ENTRIES === #
     def _store_entry_lines(self):
         """Replace the entry preview by what the posting rules would post
-        from the figures stored now."""
+        from the figures stored now.
+
+        Raw SQL, like the reconciliation lines: a month of many customers
+        has thousands of preview lines, which the ORM's ``unlink`` and
+        ``create`` write a hundred at a time with a recompute of their
+        debit and credit."""
         self.ensure_one()
-        self.entry_line_ids.unlink()
+        Line = self.env["sale.closing.entry.line"]
+        Line.flush_model()
+        self.env.cr.execute(
+            SQL("DELETE FROM sale_closing_entry_line WHERE period_id = %s", self.id)
+        )
+        Line.invalidate_model()
+        self.invalidate_recordset(["entry_line_ids"])
         vals_list = self._get_entry_line_vals()
         if not vals_list:
             return
         # the sources (up to one per order line of the month) are linked by
-        # SQL after the create, not by the ORM's Command.set per line
+        # SQL after the lines are stored, not by the ORM's Command.set per line
         sources = {
             name: [self._pop_set_command(vals, name) for vals in vals_list]
             for name in ("sale_line_ids", "receivable_line_ids")
         }
-        lines = self.env["sale.closing.entry.line"].create(vals_list)
+        lines = self._insert_entry_lines(vals_list)
         Bulk = self.env["sale.closing.bulk"]
         for name, targets in sources.items():
             Bulk._bulk_link(lines, name, targets)
+
+    def _insert_entry_lines(self, vals_list):
+        """Store the preview lines ``vals_list`` of this period and return
+        them, in the same order: by ``_bulk_insert`` with the values the ORM
+        would compute (the rule's sequence and type, debit and credit), or
+        by the ORM's ``create`` when the values are not plain (commands, or
+        lines that their rule and sequence do not tell apart)."""
+        self.ensure_one()
+        Line = self.env["sale.closing.entry.line"]
+        keys = {(vals["rule_id"], vals["sequence"]) for vals in vals_list}
+        if (
+            len(keys) < len(vals_list)
+            or len({tuple(vals) for vals in vals_list}) > 1
+            or any(isinstance(v, list) for vals in vals_list for v in vals.values())
+        ):
+            return Line.create(vals_list)
+        rules = {
+            rule.id: rule
+            for rule in self.env["sale.closing.posting.rule"].browse(
+                {vals["rule_id"] for vals in vals_list}
+            )
+        }
+        rows = [
+            dict(
+                vals,
+                rule_sequence=rules[vals["rule_id"]].sequence,
+                rule_type=rules[vals["rule_id"]].rule_type,
+                debit=max(vals["balance"], 0.0),
+                credit=max(-vals["balance"], 0.0),
+            )
+            for vals in vals_list
+        ]
+        self.env["sale.closing.bulk"]._bulk_insert(
+            Line._name, rows, {"company_id": self.company_id.id}
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT rule_id, sequence, id FROM sale_closing_entry_line "
+                "WHERE period_id = %s",
+                self.id,
+            )
+        )
+        ids = {(rule, sequence): id_ for rule, sequence, id_ in self.env.cr.fetchall()}
+        self.invalidate_recordset(["entry_line_ids"])
+        return Line.browse(
+            [ids[vals["rule_id"], vals["sequence"]] for vals in vals_list]
+        )
 
     @api.model
     def _pop_set_command(self, vals, name):
