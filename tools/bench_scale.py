@@ -333,9 +333,9 @@ def lock_summary(rows, count):
     print("|---|---:|---:|---:|---:|")
     for step, (wall, cpu, queries), (b_wall, b_cpu, b_queries) in rows:
         print(
-            f"| {step} | {wall:.2f} ({cpu:.2f}, {queries:,}) | {b_wall:.2f} "
-            f"({b_cpu:.2f}, {b_queries:,}) | {(cpu / b_cpu - 1) * 100:+.1f} % | "
-            f"{queries - b_queries:+,} |"
+            f"| {step} | {wall:.2f} ({cpu:.2f}, {queries:,.0f}) | {b_wall:.2f} "
+            f"({b_cpu:.2f}, {b_queries:,.0f}) | {(cpu / b_cpu - 1) * 100:+.1f} % | "
+            f"{queries - b_queries:+,.0f} |"
         )
 
 
