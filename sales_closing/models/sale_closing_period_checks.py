@@ -342,8 +342,11 @@ class SaleClosingPeriod(models.Model):
                 {"period_id": self.id, "company_id": self.company_id.id},
                 table=temp,
             )
-        # a temporary table has no statistics until analysed: without them
-        # the merge below is planned as if it held a few rows
+        # the merge below matches the stored results on their key: indexed
+        # and analysed, so that its plan never scans the new results once per
+        # stored result (seen at 80,000 results: minutes in the DELETE when
+        # the statistics of the stored ones were stale)
+        cr.execute(SQL("CREATE INDEX ON %s (key)", SQL.identifier(temp)))
         cr.execute(SQL("ANALYZE %s", SQL.identifier(temp)))
         for query in self._get_result_merge_queries(temp, names):
             cr.execute(query)
