@@ -380,7 +380,7 @@ class SaleClosingPeriod(models.Model):
         self._pause_for_tests("posting")
         self._check_entries_kept_date(moves)
         for move, rule in zip(moves, rules, strict=True):
-            by_rule[rule].move_id = move
+            self._set_entry_move(by_rule[rule], move)
             self._link_entry_sources(move, by_rule[rule])
         reversals = self._post_reversals(moves, reversal_date)
         self._pause_for_tests("reversals")
@@ -453,6 +453,26 @@ class SaleClosingPeriod(models.Model):
         else:
             reversals.write({"auto_post": "at_date"})
         return reversals
+
+    @api.model
+    def _set_entry_move(self, lines, move):
+        """Mark the preview ``lines`` as posted in ``move``.
+
+        Raw SQL: one UPDATE, where the ORM writes a hundred lines at a time
+        (29 queries for the 2,802 lines of a 100,000-line month)."""
+        lines.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_closing_entry_line SET move_id = %s, write_uid = %s,"
+                " write_date = %s WHERE id = ANY(%s)",
+                move.id,
+                self.env.uid,
+                self.env.cr.now(),
+                lines.ids,
+            )
+        )
+        lines.invalidate_recordset(["move_id", "write_uid", "write_date"])
+        self.invalidate_recordset(["entry_summary", "entry_count"])
 
     @api.model
     def _link_entry_sources(self, move, lines):
