@@ -2,8 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """What the locks cost (issue #12, item 5), run in ``odoo shell`` by
 ``bench_scale.py``: confirm N orders, validate their N deliveries and post
-their N invoices, once with the module's lock checks and once with them
-bypassed, on the same kind of data in the same run, and print the overhead.
+their N invoices, twice with the module's lock checks and twice with them
+bypassed (with, without, without, with; memory collected before each pass),
+on the same kind of data in the same run, and print the mean overhead.
 
 "Bypassed" passes the module's document overrides (``create``, ``write``,
 ``_action_done``, ``_post`` of orders, order lines, stock moves and move
@@ -12,6 +13,7 @@ one measure and in this process only (``tests/common_locks.py``): nothing in
 the module offers a way around its locks.
 """
 
+import gc
 import importlib.util
 import time
 from pathlib import Path
@@ -77,6 +79,14 @@ def _run(env, count, product, partner):
     return steps
 
 
+def _mean(runs):
+    """{step: (wall, cpu, queries)} averaged over the ``runs`` of ``_run``."""
+    return {
+        step: tuple(sum(run[step][i] for run in runs) / len(runs) for i in range(3))
+        for step in runs[0]
+    }
+
+
 def measure(env, count):
     """Print and return [(step, with, without)] for ``count`` documents,
     everything rolled back to a savepoint."""
@@ -92,22 +102,30 @@ def measure(env, count):
     partner = env["res.partner"].create({"name": "Lock bench customer"})
     with env.cr.savepoint(flush=True) as savepoint:
         _run(env, 10, product, partner)  # warm Odoo's caches
-        env.invalidate_all()
-        ours = _run(env, count, product, partner)
-        env.invalidate_all()
-        with locks_bypassed():
-            bare = _run(env, count, product, partner)
+        # with, without, without, with: a drift during the run (the memory
+        # the steps before left to collect, the database growing by the
+        # documents of each pass) weighs on both sides alike
+        passes = {True: [], False: []}
+        for with_locks in (True, False, False, True):
+            env.invalidate_all()
+            gc.collect()
+            if with_locks:
+                passes[True].append(_run(env, count, product, partner))
+            else:
+                with locks_bypassed():
+                    passes[False].append(_run(env, count, product, partner))
         env.invalidate_all()
         savepoint.rollback()
+    ours, bare = (_mean(passes[True]), _mean(passes[False]))
     rows = []
     for step, (wall, cpu, queries) in ours.items():
         b_wall, b_cpu, b_queries = bare[step]
         rows.append((step, (wall, cpu, queries), (b_wall, b_cpu, b_queries)))
         print(
             f"{count:>8,} docs   {step:<22} with locks {wall:7.2f} s ({cpu:6.2f} s "
-            f"CPU, {queries:,} q)  without {b_wall:7.2f} s ({b_cpu:6.2f} s CPU, "
-            f"{b_queries:,} q)  overhead {(cpu / b_cpu - 1) * 100:+.1f} % CPU, "
-            f"{queries - b_queries:+,} queries",
+            f"CPU, {queries:,.0f} q)  without {b_wall:7.2f} s ({b_cpu:6.2f} s CPU, "
+            f"{b_queries:,.0f} q)  overhead {(cpu / b_cpu - 1) * 100:+.1f} % CPU, "
+            f"{queries - b_queries:+,.0f} queries",
             flush=True,
         )
     return rows

@@ -12,7 +12,10 @@ and the floor again. It prints seconds, queries and peak memory above idle
 side by side with the ratios, then rolls everything back.
 """
 
+import collections
+import contextlib
 import os
+import re
 import sys
 import time
 
@@ -28,6 +31,7 @@ from odoo.addons.sales_closing.lib import periods as periods_lib  # noqa: E402
 LINES = int(os.environ.get("BENCH_LINES", "100000"))
 SMALL = min(int(os.environ.get("BENCH_SMALL", "10000")), LINES)
 LOCK_DOCS = int(os.environ.get("BENCH_LOCK_DOCS", "1000"))
+PROFILE = int(os.environ.get("BENCH_QUERY_PROFILE", "0"))
 
 
 def rss_mib(field):
@@ -61,6 +65,33 @@ def reset_peak():
         pass
 
 
+@contextlib.contextmanager
+def profiled_queries(env, title):
+    """With ``$BENCH_QUERY_PROFILE`` set, count the statements run in the
+    block by their first words (numbers and literals left out) and print the
+    most frequent: which ones grow with the lines."""
+    if not PROFILE:
+        yield
+        return
+    counts = collections.Counter()
+    execute = env.cr.execute
+
+    def counting(query, params=None, log_exceptions=True):
+        text = query.code if hasattr(query, "code") else str(query)
+        text = re.sub(r"'[^']*'|\b\d+\b", "?", " ".join(text.split()))
+        counts[text[:110]] += 1
+        return execute(query, params, log_exceptions)
+
+    env.cr.execute = counting
+    try:
+        yield
+    finally:
+        del env.cr.execute
+        print(f"          queries of {title}, most frequent first:")
+        for text, count in counts.most_common(PROFILE):
+            print(f"          {count:>6}  {text}")
+
+
 class Bench:
     def __init__(self, env):
         self.env = env
@@ -76,8 +107,9 @@ class Bench:
         start = time.perf_counter()
         cpu = time.process_time()
         db_cpu = backend_cpu(env)
-        result = func()
-        env.flush_all()
+        with profiled_queries(env, f"{size:,} lines, {label}"):
+            result = func()
+            env.flush_all()
         seconds = time.perf_counter() - start
         row = {
             "size": size,
@@ -333,9 +365,9 @@ def lock_summary(rows, count):
     print("|---|---:|---:|---:|---:|")
     for step, (wall, cpu, queries), (b_wall, b_cpu, b_queries) in rows:
         print(
-            f"| {step} | {wall:.2f} ({cpu:.2f}, {queries:,}) | {b_wall:.2f} "
-            f"({b_cpu:.2f}, {b_queries:,}) | {(cpu / b_cpu - 1) * 100:+.1f} % | "
-            f"{queries - b_queries:+,} |"
+            f"| {step} | {wall:.2f} ({cpu:.2f}, {queries:,.0f}) | {b_wall:.2f} "
+            f"({b_cpu:.2f}, {b_queries:,.0f}) | {(cpu / b_cpu - 1) * 100:+.1f} % | "
+            f"{queries - b_queries:+,.0f} |"
         )
 
 

@@ -8,6 +8,8 @@ class AccountMoveLine(models.Model):
 
     # === FIELDS === #
     # Not Odoo's sale_line_ids: that link makes a line count as invoiced.
+    # Not copied: the close writes them by SQL on the entries it posts and
+    # on their reversals (``sale.closing.bulk._copy_links``).
     sale_closing_sale_line_ids = fields.Many2many(
         comodel_name="sale.order.line",
         relation="sale_closing_move_line_sale_line_rel",
@@ -15,6 +17,7 @@ class AccountMoveLine(models.Model):
         column2="sale_line_id",
         string="Closing Source Order Lines",
         readonly=True,
+        copy=False,
         help="The order lines whose period-end figures this entry line posts.",
     )
     sale_closing_receivable_line_ids = fields.Many2many(
@@ -24,5 +27,6 @@ class AccountMoveLine(models.Model):
         column2="receivable_line_id",
         string="Closing Source Receivables",
         readonly=True,
+        copy=False,
         help="The open receivables this allowance line provides for.",
     )

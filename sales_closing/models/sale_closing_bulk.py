@@ -149,6 +149,83 @@ class SaleClosingBulk(models.AbstractModel):
         )
 
     @api.model
+    def _iter_batches(self, rows, size=BATCH_SIZE):
+        """Yield the items of the iterable ``rows`` in lists of ``size``, for
+        ``_bulk_insert`` to write a stream without holding all of it."""
+        batch = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    @api.model
+    def _bulk_link(self, records, field_name, targets):
+        """Add the links of the many2many ``field_name`` of ``records``:
+        ``targets`` holds, per record in order, the ids it links to. One
+        ``INSERT ... SELECT FROM unnest`` per batch of ``BATCH_SIZE`` links
+        (the ORM's ``Command.set`` reads, diffs and inserts per record: 12 s
+        for the 100,000 sources of a 100,000-line month's preview).
+
+        The records must be new or have no link yet: nothing is removed.
+        """
+        field = records._fields[field_name]
+        pairs = [
+            (record_id, target)
+            for record_id, record_targets in zip(records.ids, targets, strict=True)
+            for target in dict.fromkeys(record_targets)
+        ]
+        records.flush_recordset([field_name])
+        for start in range(0, len(pairs), BATCH_SIZE):
+            batch = pairs[start : start + BATCH_SIZE]
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s, %s) SELECT * FROM unnest(%s::int[], %s::int[])"
+                    " ON CONFLICT DO NOTHING",
+                    SQL.identifier(field.relation),
+                    SQL.identifier(field.column1),
+                    SQL.identifier(field.column2),
+                    array_literal([pair[0] for pair in batch]),
+                    array_literal([pair[1] for pair in batch]),
+                )
+            )
+        records.invalidate_recordset([field_name])
+
+    @api.model
+    def _copy_links(self, source, target, pairs):
+        """Give each record of ``pairs`` (``(source id, target id)``) the
+        links of its source: the ids the source links to through the
+        many2many field ``source`` are linked to the target through the
+        many2many field ``target`` (fields of any two models linking to the
+        same comodel). One ``INSERT ... SELECT`` per batch, where ``copy`` or
+        ``Command.set`` would read and write the links through the ORM line
+        by line."""
+        self.env[source.model_name].flush_model([source.name])
+        for start in range(0, len(pairs), BATCH_SIZE):
+            batch = pairs[start : start + BATCH_SIZE]
+            self.env.cr.execute(
+                SQL(
+                    """INSERT INTO %(target)s (%(target1)s, %(target2)s)
+                       SELECT pair.target_id, rel.%(source2)s
+                         FROM unnest(%(sources)s::int[], %(targets)s::int[])
+                              AS pair(source_id, target_id)
+                         JOIN %(source)s rel ON rel.%(source1)s = pair.source_id
+                       ON CONFLICT DO NOTHING""",
+                    target=SQL.identifier(target.relation),
+                    target1=SQL.identifier(target.column1),
+                    target2=SQL.identifier(target.column2),
+                    source=SQL.identifier(source.relation),
+                    source1=SQL.identifier(source.column1),
+                    source2=SQL.identifier(source.column2),
+                    sources=array_literal([pair[0] for pair in batch]),
+                    targets=array_literal([pair[1] for pair in batch]),
+                )
+            )
+        self.env[target.model_name].invalidate_model([target.name])
+
+    @api.model
     def _get_array_type(self, field):
         """Return the SQL type of the array ``field``'s values are sent in."""
         if field.type in ("float", "monetary"):

@@ -23,6 +23,7 @@ and no one can waive them (``sale.closing.check.result``).
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.models import PREFETCH_MAX
 
 CHECK_CODES = [
     ("draft_invoice", "Draft invoices in the period"),
@@ -211,8 +212,20 @@ class SaleClosingCheck(models.Model):
     # --- helpers shared by the check families ------------------------------
     def _records(self, model, ids):
         """Return {id: record} for ``ids``, read together: looping over the
-        results then costs one query per field, not one per record."""
+        results then costs one query per field, not one per record.
+
+        Above ``PREFETCH_MAX`` records (the ORM reads at most that many at a
+        time) their stored fields are read at once, in one query: a check
+        with 80,000 problems would otherwise read them in 80 batches."""
         records = self.env[model].sudo().browse(set(ids) - {False, None, 0})
+        if len(records) > PREFETCH_MAX:
+            records.fetch(
+                [
+                    name
+                    for name, field in records._fields.items()
+                    if field.store and field.column_type and field.prefetch is True
+                ]
+            )
         return {record.id: record for record in records}
 
     def _amount(self, period, amount):

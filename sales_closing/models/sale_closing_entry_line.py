@@ -118,7 +118,8 @@ class SaleClosingEntryLine(models.Model):
 
     # === BUSINESS METHODS === #
     def _prepare_move_line_vals(self):
-        """Return the values of the journal item posted for this line."""
+        """Return the values of the journal item posted for this line. Its
+        sources are written after by SQL (``_link_move_lines``)."""
         self.ensure_one()
         return {
             "name": self.name,
@@ -128,8 +129,17 @@ class SaleClosingEntryLine(models.Model):
             "amount_currency": self.amount_currency,
             "balance": self.balance,
             "analytic_distribution": self.analytic_distribution,
-            "sale_closing_sale_line_ids": [fields.Command.set(self.sale_line_ids.ids)],
-            "sale_closing_receivable_line_ids": [
-                fields.Command.set(self.receivable_line_ids.ids)
-            ],
         }
+
+    def _link_move_lines(self, move_lines):
+        """Give the journal items ``move_lines`` (one per line of ``self``,
+        in the same order) the sources of their preview lines: order lines
+        and receivables, by one INSERT ... SELECT each."""
+        Bulk = self.env["sale.closing.bulk"]
+        MoveLine = self.env["account.move.line"]
+        pairs = list(zip(self.ids, move_lines.ids, strict=True))
+        for source, target in (
+            ("sale_line_ids", "sale_closing_sale_line_ids"),
+            ("receivable_line_ids", "sale_closing_receivable_line_ids"),
+        ):
+            Bulk._copy_links(self._fields[source], MoveLine._fields[target], pairs)

@@ -69,8 +69,15 @@ class SaleClosingLine(models.Model):
         # rates of the currencies of the lines kept, read once per currency
         rates = {company.currency_id.id: 1.0}
         result = []
-        for row in rows:
+        # each candidate line and its moves and invoice lines are let go once
+        # its figures are made: at 100,000 lines the rows read are as big as
+        # the figures, and need not be held beside all of them
+        rows.reverse()
+        while rows:
+            row = rows.pop()
             quantities = self._get_line_quantities(row, sources, period.date_end)
+            sources["moves"].pop(row["id"], None)
+            sources["invoices"].pop(row["id"], None)
             in_period = utc_start <= row["date_order"] < utc_end
             if (
                 not in_period

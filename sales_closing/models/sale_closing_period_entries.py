@@ -146,12 +146,94 @@ class SaleClosingPeriod(models.Model):
     # === PERIOD-END ENTRIES === #
     def _store_entry_lines(self):
         """Replace the entry preview by what the posting rules would post
-        from the figures stored now."""
+        from the figures stored now.
+
+        Raw SQL, like the reconciliation lines: a month of many customers
+        has thousands of preview lines, which the ORM's ``unlink`` and
+        ``create`` write a hundred at a time with a recompute of their
+        debit and credit."""
         self.ensure_one()
-        self.entry_line_ids.unlink()
+        Line = self.env["sale.closing.entry.line"]
+        Line.flush_model()
+        self.env.cr.execute(
+            SQL("DELETE FROM sale_closing_entry_line WHERE period_id = %s", self.id)
+        )
+        Line.invalidate_model()
+        self.invalidate_recordset(["entry_line_ids"])
         vals_list = self._get_entry_line_vals()
-        if vals_list:
-            self.env["sale.closing.entry.line"].create(vals_list)
+        if not vals_list:
+            return
+        # the sources (up to one per order line of the month) are linked by
+        # SQL after the lines are stored, not by the ORM's Command.set per line
+        sources = {
+            name: [self._pop_set_command(vals, name) for vals in vals_list]
+            for name in ("sale_line_ids", "receivable_line_ids")
+        }
+        lines = self._insert_entry_lines(vals_list)
+        Bulk = self.env["sale.closing.bulk"]
+        for name, targets in sources.items():
+            Bulk._bulk_link(lines, name, targets)
+
+    def _insert_entry_lines(self, vals_list):
+        """Store the preview lines ``vals_list`` of this period and return
+        them, in the same order: by ``_bulk_insert`` with the values the ORM
+        would compute (the rule's sequence and type, debit and credit), or
+        by the ORM's ``create`` when the values are not plain (commands, or
+        lines that their rule and sequence do not tell apart)."""
+        self.ensure_one()
+        Line = self.env["sale.closing.entry.line"]
+        keys = {(vals["rule_id"], vals["sequence"]) for vals in vals_list}
+        if (
+            len(keys) < len(vals_list)
+            or len({tuple(vals) for vals in vals_list}) > 1
+            or any(isinstance(v, list) for vals in vals_list for v in vals.values())
+        ):
+            return Line.create(vals_list)
+        rules = {
+            rule.id: rule
+            for rule in self.env["sale.closing.posting.rule"].browse(
+                {vals["rule_id"] for vals in vals_list}
+            )
+        }
+        rows = [
+            dict(
+                vals,
+                rule_sequence=rules[vals["rule_id"]].sequence,
+                rule_type=rules[vals["rule_id"]].rule_type,
+                debit=max(vals["balance"], 0.0),
+                credit=max(-vals["balance"], 0.0),
+            )
+            for vals in vals_list
+        ]
+        self.env["sale.closing.bulk"]._bulk_insert(
+            Line._name, rows, {"company_id": self.company_id.id}
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT rule_id, sequence, id FROM sale_closing_entry_line "
+                "WHERE period_id = %s",
+                self.id,
+            )
+        )
+        ids = {(rule, sequence): id_ for rule, sequence, id_ in self.env.cr.fetchall()}
+        self.invalidate_recordset(["entry_line_ids"])
+        return Line.browse(
+            [ids[vals["rule_id"], vals["sequence"]] for vals in vals_list]
+        )
+
+    @api.model
+    def _pop_set_command(self, vals, name):
+        """Remove the many2many ``name`` from ``vals`` when it is given as one
+        ``Command.set`` and return its ids (none when it is not given; any
+        other form is left to the ORM)."""
+        commands = vals.get(name)
+        if not commands:
+            vals.pop(name, None)
+            return []
+        if len(commands) == 1 and commands[0][0] == fields.Command.SET:
+            del vals[name]
+            return list(commands[0][2])
+        return []
 
     def _get_entry_line_vals(self):
         """Return the values of the preview lines of every active rule.
@@ -298,7 +380,8 @@ class SaleClosingPeriod(models.Model):
         self._pause_for_tests("posting")
         self._check_entries_kept_date(moves)
         for move, rule in zip(moves, rules, strict=True):
-            by_rule[rule].move_id = move
+            self._set_entry_move(by_rule[rule], move)
+            self._link_entry_sources(move, by_rule[rule])
         reversals = self._post_reversals(moves, reversal_date)
         self._pause_for_tests("reversals")
         self._log_posted_entries(moves, reversals, reversal_date)
@@ -364,11 +447,83 @@ class SaleClosingPeriod(models.Model):
                 for move in to_reverse
             ]
         )
+        self._link_reversal_sources(to_reverse, reversals)
         if reversal_date <= self.company_id._sale_closing_today():
             reversals._post(soft=False)
         else:
             reversals.write({"auto_post": "at_date"})
         return reversals
+
+    @api.model
+    def _set_entry_move(self, lines, move):
+        """Mark the preview ``lines`` as posted in ``move``.
+
+        Raw SQL: one UPDATE, where the ORM writes a hundred lines at a time
+        (29 queries for the 2,802 lines of a 100,000-line month)."""
+        lines.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_closing_entry_line SET move_id = %s, write_uid = %s,"
+                " write_date = %s WHERE id = ANY(%s)",
+                move.id,
+                self.env.uid,
+                self.env.cr.now(),
+                lines.ids,
+            )
+        )
+        lines.invalidate_recordset(["move_id", "write_uid", "write_date"])
+        self.invalidate_recordset(["entry_summary", "entry_count"])
+
+    @api.model
+    def _link_entry_sources(self, move, lines):
+        """Give the journal items of ``move`` the sources of the preview
+        ``lines`` it was made from, each item matched to its line on its
+        label, account, customer, currency and amounts."""
+        by_key = {}
+        for line in lines.sorted("sequence"):
+            key = (
+                line.name,
+                line.account_id.id,
+                line.partner_id.id,
+                line.currency_id.id,
+                round(line.amount_currency, 6),
+                round(line.balance, 6),
+            )
+            by_key.setdefault(key, []).append(line)
+        matched = []
+        for item in move.line_ids.sorted("id"):
+            key = (
+                item.name,
+                item.account_id.id,
+                item.partner_id.id,
+                item.currency_id.id,
+                round(item.amount_currency, 6),
+                round(item.balance, 6),
+            )
+            if by_key.get(key):
+                matched.append((by_key[key].pop(0), item))
+        Line = self.env["sale.closing.entry.line"]
+        Line.browse([pair[0].id for pair in matched])._link_move_lines(
+            self.env["account.move.line"].browse([pair[1].id for pair in matched])
+        )
+
+    @api.model
+    def _link_reversal_sources(self, moves, reversals):
+        """Give the journal items of ``reversals`` (of ``moves``, in the same
+        order) the sources of the items they reverse. The links are not
+        copied by ``_reverse_moves`` (``copy=False``): one INSERT ... SELECT
+        writes them instead, item by item in the order Odoo copied them."""
+        pairs = []
+        for move, reversal in zip(moves, reversals, strict=True):
+            for item, reversed_item in zip(
+                move.line_ids.sorted("id"), reversal.line_ids.sorted("id"), strict=False
+            ):
+                if item.account_id == reversed_item.account_id:
+                    pairs.append((item.id, reversed_item.id))
+        MoveLine = self.env["account.move.line"]
+        Bulk = self.env["sale.closing.bulk"]
+        for name in ("sale_closing_sale_line_ids", "sale_closing_receivable_line_ids"):
+            Bulk._copy_links(MoveLine._fields[name], MoveLine._fields[name], pairs)
 
     def _log_posted_entries(self, moves, reversals, reversal_date):
         """Say in the chatter which entries and reversals were posted."""
@@ -427,6 +582,7 @@ class SaleClosingPeriod(models.Model):
                 for move in posted
             ]
         )
+        self._link_reversal_sources(posted, cancels)
         cancels._post(soft=False)
         waiting.button_cancel()
         moves.write({"sale_closing_cancelled": True})

@@ -38,3 +38,4 @@ from . import test_lock_race
 from . import test_uninstall_hook
 from . import test_lock_cost
 from . import test_pack_xlsx_rows
+from . import test_check_records

@@ -101,6 +101,46 @@ class TestBulkStorage(PostingCommon):
             self._rows("sale_closing_check_result", orm.ids),
         )
 
+    def test_bulk_entry_lines_are_the_rows_the_orm_writes(self):
+        rule = self._rule(group_analytic=True, threshold=50.0)
+        shop = self._sell(
+            "2026-10-03",
+            [
+                (
+                    self.product_delivery,
+                    5,
+                    30.333,
+                    {"analytic_distribution": {str(self.shop_a.id): 100}},
+                ),
+                (self.product_delivery, 5, 8.0),
+            ],
+        )
+        self._deliver(shop, 5, "2026-10-04")
+        period = self.period_oct
+        with freeze_time("2026-11-02 08:00:00"):
+            period._run_checks()
+        bulk = period.entry_line_ids.sorted("sequence")
+        # 5 x 30.33 = 151.65 on shop A (accrued, income), 5 x 8.00 = 40.00
+        # under the 50.00 threshold: skipped
+        self.assertEqual(
+            [(ln.balance, ln.skipped) for ln in bulk],
+            [(151.65, False), (-151.65, False), (40.0, True)],
+        )
+        self.assertEqual(bulk[1].analytic_distribution, {str(self.shop_a.id): 100})
+        self.assertEqual(bulk.sale_line_ids, shop.order_line)
+        self.assertEqual(bulk.mapped("debit"), [151.65, 0.0, 40.0])
+        self.assertEqual(bulk.mapped("credit"), [0.0, 151.65, 0.0])
+        self.assertEqual(set(bulk.mapped("rule_type")), {"accrued"})
+        vals_list = period._get_entry_line_vals()
+        orm = self.env["sale.closing.entry.line"].sudo().create(vals_list)
+        self.assertEqual(
+            self._rows("sale_closing_entry_line", bulk.ids),
+            self._rows("sale_closing_entry_line", orm.ids),
+        )
+        for name in ("sale_line_ids", "receivable_line_ids"):
+            self.assertEqual([ln[name] for ln in bulk], [ln[name] for ln in orm], name)
+        self.assertEqual(bulk.rule_id, rule)
+
     def test_rerun_updates_a_changed_problem_in_place(self):
         order = self._sell("2026-10-05", [(self.product, 10, 100.0)])
         invoice = self._invoice_qty(order, "2026-10-20", post=False)

@@ -104,9 +104,17 @@ class TestAllowance(PostingCommon):
             invoice.line_ids.filtered(lambda ln: ln.account_type == "asset_receivable"),
             line_a.receivable_line_ids,
         )
+        receivables_a = line_a.receivable_line_ids
         self._close()
         entry = self._entries()
         self.assertEqual(len(entry), 1, "no reversal for the allowance")
+        self.assertEqual(
+            entry.line_ids.filtered(
+                lambda ln: ln.partner_id == self.partner_a
+                and ln.account_id == self.bad_debt
+            ).sale_closing_receivable_line_ids,
+            receivables_a,
+        )
         self.assertEqual(entry.sale_closing_kind, "entry")
         # reopened and closed again: the same adjustment, once
         self._stage(self.period_oct, "invoicing_locked")
