@@ -23,7 +23,6 @@ and no one can waive them (``sale.closing.check.result``).
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.models import PREFETCH_MAX
 
 CHECK_CODES = [
     ("draft_invoice", "Draft invoices in the period"),
@@ -217,15 +216,7 @@ class SaleClosingCheck(models.Model):
         Above ``PREFETCH_MAX`` records (the ORM reads at most that many at a
         time) their stored fields are read at once, in one query: a check
         with 80,000 problems would otherwise read them in 80 batches."""
-        records = self.env[model].sudo().browse(set(ids) - {False, None, 0})
-        if len(records) > PREFETCH_MAX:
-            records.fetch(
-                [
-                    name
-                    for name, field in records._fields.items()
-                    if field.store and field.column_type and field.prefetch is True
-                ]
-            )
+        records = self.env["sale.closing.bulk"]._bulk_read(model, ids)
         return {record.id: record for record in records}
 
     def _amount(self, period, amount):

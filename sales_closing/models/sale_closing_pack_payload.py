@@ -275,14 +275,15 @@ class SaleClosingPeriod(models.Model):
         return to_line
 
     def _get_pack_names(self, ids_by_model):
-        """Return ``{model: {id: display name}}``, read once per model."""
-        names = {}
-        for model, ids in ids_by_model.items():
-            records = self.env[model].sudo().with_context(active_test=False)
-            names[model] = {
-                record.id: record.display_name for record in records.browse(ids)
+        """Return ``{model: {id: display name}}``, the records of each model
+        read in one query however many they are (``_bulk_read``)."""
+        Bulk = self.env["sale.closing.bulk"]
+        return {
+            model: {
+                record.id: record.display_name for record in Bulk._bulk_read(model, ids)
             }
-        return names
+            for model, ids in ids_by_model.items()
+        }
 
     def _get_pack_line_totals(self, lines):
         """Return the company-currency totals of the reconciliation lines."""
