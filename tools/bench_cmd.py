@@ -50,6 +50,9 @@ def _run_bench(args, script, extra_env) -> int:
         if not runner.cluster.database_exists(DEMO_DB):
             say("bench: no demo database yet; run `tools/dev.py demo` first.")
             return 1
+        # the last demo may be of an older add-on: update it to this one
+        if install_addon(runner, DEMO_DB, run_dir() / "bench-update.log", update=True):
+            return 1
         return run_in_shell(runner, script, extra_env)
 
 
