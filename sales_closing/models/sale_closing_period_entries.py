@@ -479,27 +479,23 @@ class SaleClosingPeriod(models.Model):
         """Give the journal items of ``move`` the sources of the preview
         ``lines`` it was made from, each item matched to its line on its
         label, account, customer, currency and amounts."""
+
+        def key_of(record):  # a preview line or a journal item
+            return (
+                record.name,
+                record.account_id.id,
+                record.partner_id.id,
+                record.currency_id.id,
+                round(record.amount_currency, 6),
+                round(record.balance, 6),
+            )
+
         by_key = {}
         for line in lines.sorted("sequence"):
-            key = (
-                line.name,
-                line.account_id.id,
-                line.partner_id.id,
-                line.currency_id.id,
-                round(line.amount_currency, 6),
-                round(line.balance, 6),
-            )
-            by_key.setdefault(key, []).append(line)
+            by_key.setdefault(key_of(line), []).append(line)
         matched = []
         for item in move.line_ids.sorted("id"):
-            key = (
-                item.name,
-                item.account_id.id,
-                item.partner_id.id,
-                item.currency_id.id,
-                round(item.amount_currency, 6),
-                round(item.balance, 6),
-            )
+            key = key_of(item)
             if by_key.get(key):
                 matched.append((by_key[key].pop(0), item))
         Line = self.env["sale.closing.entry.line"]
