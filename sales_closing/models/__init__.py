@@ -20,6 +20,7 @@ from . import sale_closing_check_numbering
 from . import sale_closing_check_anomaly
 from . import sale_closing_check_anomaly_cost
 from . import sale_closing_check_result
+from . import sale_closing_check_result_message
 from . import sale_closing_line
 from . import sale_closing_line_queries
 from . import sale_closing_line_figures
