@@ -203,8 +203,7 @@ class SaleClosingBulk(models.AbstractModel):
             for target in dict.fromkeys(record_targets)
         ]
         records.flush_recordset([field_name])
-        for start in range(0, len(pairs), BATCH_SIZE):
-            batch = pairs[start : start + BATCH_SIZE]
+        for batch in self._iter_batches(pairs):
             self.env.cr.execute(
                 SQL(
                     "INSERT INTO %s (%s, %s) SELECT * FROM unnest(%s::int[], %s::int[])"
@@ -228,8 +227,7 @@ class SaleClosingBulk(models.AbstractModel):
         ``Command.set`` would read and write the links through the ORM line
         by line."""
         self.env[source.model_name].flush_model([source.name])
-        for start in range(0, len(pairs), BATCH_SIZE):
-            batch = pairs[start : start + BATCH_SIZE]
+        for batch in self._iter_batches(pairs):
             self.env.cr.execute(
                 SQL(
                     """INSERT INTO %(target)s (%(target1)s, %(target2)s)
