@@ -12,6 +12,9 @@ function in one go, to the same values.
 import json
 from datetime import date, datetime
 
+_NUMBERS = frozenset((int, float, type(None)))
+_TEXTS = frozenset((str, type(None)))
+
 
 def _element(value):
     if value is None:
@@ -46,4 +49,19 @@ def array_literal(values):
     >>> array_literal([date(2026, 10, 31)])
     '{"2026-10-31"}'
     """
+    values = values if isinstance(values, list) else list(values)
+    kinds = set(map(type, values))
+    if kinds <= _NUMBERS:
+        # ids, quantities, amounts: most of what the bulk store sends. The
+        # list's own text, written in C, is the array's (str of an int or a
+        # float is what _element writes; a bool's type is not int here)
+        return "{" + str(values)[1:-1].replace(", ", ",").replace("None", "NULL") + "}"
+    if kinds <= _TEXTS:
+        return "{" + ",".join(map(_text, values)) + "}"
     return "{" + ",".join(_element(value) for value in values) + "}"
+
+
+def _text(value):
+    if value is None:
+        return "NULL"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -18,6 +18,7 @@ in a few set-based queries; this module turns them into quantities and amounts:
 """
 
 import builtins
+import functools
 import math
 from collections import namedtuple
 
@@ -37,6 +38,7 @@ def _round_half_away(value):
     return math.copysign(rounded, value)
 
 
+@functools.lru_cache(maxsize=256)
 def _invert(value):
     """Invert a rounding factor with the accuracy Odoo's ``float_invert`` has."""
     coefficient, exponent = f"{value:.15e}".split("e")

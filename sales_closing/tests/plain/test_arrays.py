@@ -4,6 +4,7 @@
 
 import datetime
 import doctest
+import random
 
 from sales_closing.lib import arrays
 
@@ -33,3 +34,40 @@ def test_datetimes_dicts_and_booleans():
     assert arrays.array_literal([moment, {"1": 100}, False]) == (
         '{"2026-10-31 23:59:59.000005","{\\"1\\": 100}",f}'
     )
+
+
+def _one_by_one(values):
+    return "{" + ",".join(arrays._element(value) for value in values) + "}"
+
+
+def test_numbers_and_texts_written_as_one_by_one():
+    """The fast paths (numbers, texts) write what ``_element`` writes value
+    by value, on random lists with NULLs, negatives, big and tiny floats."""
+    rng = random.Random(12)
+    for _round in range(200):
+        numbers = [
+            rng.choice(
+                [
+                    None,
+                    rng.randint(-(10**12), 10**12),
+                    rng.uniform(-1e6, 1e6),
+                    rng.random() * 10 ** rng.randint(-20, 20),
+                    0,
+                    -0.0,
+                ]
+            )
+            for _ in range(rng.randint(0, 30))
+        ]
+        assert arrays.array_literal(numbers) == _one_by_one(numbers)
+        texts = [
+            rng.choice([None, "", "NULL", 'a "b"', "c\\d", "x, None", "中文 {1,2}"])
+            for _ in range(rng.randint(0, 30))
+        ]
+        assert arrays.array_literal(texts) == _one_by_one(texts)
+
+
+def test_booleans_and_mixed_lists_are_not_numbers():
+    # True is an int to isinstance, not to the fast path: "t", never "True"
+    assert arrays.array_literal([1, True, None]) == "{1,t,NULL}"
+    assert arrays.array_literal(value for value in [2, None]) == "{2,NULL}"
+    assert arrays.array_literal(["a", 1]) == '{"a",1}'
