@@ -27,20 +27,28 @@ class SaleClosingBulk(models.AbstractModel):
     _description = "Sales Closing Bulk Storage"
 
     @api.model
-    def _bulk_read(self, model_name, ids):
+    def _bulk_read(self, model_name, ids, fnames=None):
         """Return the records of ``model_name`` with ``ids`` (as superuser,
         archived ones included), their stored fields read in one query.
 
         The ORM reads at most ``PREFETCH_MAX`` (1,000) records a query, so
         reading the names of 80,000 problems' orders took 80 queries; one
-        ``fetch`` of all of them takes one."""
+        ``fetch`` of all of them takes one.
+
+        :param fnames: the fields to read (all of them read in one query,
+            whatever the number of records); by default every stored field
+            the ORM prefetches (above ``PREFETCH_MAX`` records only). Name
+            them for tens of thousands of records: the cache of every field
+            of 67,000 order lines took about 150 MB."""
         records = (
             self.env[model_name]
             .sudo()
             .with_context(active_test=False)
             .browse(set(ids) - {False, None, 0})
         )
-        if len(records) > PREFETCH_MAX:
+        if fnames:
+            records.fetch(fnames)
+        elif len(records) > PREFETCH_MAX:
             records.fetch(
                 [
                     name

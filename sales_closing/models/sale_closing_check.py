@@ -209,14 +209,15 @@ class SaleClosingCheck(models.Model):
         return method(period, data) if method else []
 
     # --- helpers shared by the check families ------------------------------
-    def _records(self, model, ids):
+    def _records(self, model, ids, fnames=None):
         """Return {id: record} for ``ids``, read together: looping over the
         results then costs one query per field, not one per record.
 
         Above ``PREFETCH_MAX`` records (the ORM reads at most that many at a
         time) their stored fields are read at once, in one query: a check
-        with 80,000 problems would otherwise read them in 80 batches."""
-        records = self.env["sale.closing.bulk"]._bulk_read(model, ids)
+        with 80,000 problems would otherwise read them in 80 batches. Name
+        the fields used (``fnames``) where there may be that many."""
+        records = self.env["sale.closing.bulk"]._bulk_read(model, ids, fnames)
         return {record.id: record for record in records}
 
     def _amount(self, period, amount):

@@ -73,9 +73,13 @@ class SaleClosingCheck(models.Model):
                 figure["qty_difference"], roundings[figure["product_uom_id"]]
             )
         ]
-        lines = self._records("sale.order.line", [f["sale_line_id"] for f in figures])
-        # their orders' names in one read too (the ORM reads 1,000 at a time)
-        self._records("sale.order", [f["order_id"] for f in figures])
+        # one line in two may differ: only the fields the sentence needs
+        lines = self._records(
+            "sale.order.line",
+            [f["sale_line_id"] for f in figures],
+            ["order_id", "product_id", "name"],
+        )
+        self._records("sale.order", [f["order_id"] for f in figures], ["name"])
         date = self._date(period.date_end)
         amount = self._get_amount_formatter(period)
         results = []

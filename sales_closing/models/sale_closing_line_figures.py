@@ -95,7 +95,7 @@ class SaleClosingLine(models.Model):
                 )
             result.append(
                 self._prepare_figure_vals(
-                    company, row, in_period, quantities, amounts, rates
+                    company, row, in_period, quantities, amounts, rates, sources
                 )
             )
         return result
@@ -108,7 +108,8 @@ class SaleClosingLine(models.Model):
         (price-included, by order line id), ``uoms`` (UomInfo by id),
         ``shares`` (paid fraction by invoice id at ``date_end``),
         ``fallback_qty`` (delivered quantity by order line id, for the lines
-        Odoo computes) and ``currencies`` (by id).
+        Odoo computes), ``roundings`` (of the lines' currencies, by id) and
+        ``company_rounding``: read once, not once per line.
 
         :param bounds: ``_get_period_bounds`` of the period
         """
@@ -152,12 +153,13 @@ class SaleClosingLine(models.Model):
             "uoms": uoms,
             "shares": shares,
             "fallback_qty": self._get_fallback_delivered(fallback, date_end),
-            "currencies": {
-                currency.id: currency
+            "roundings": {
+                currency.id: currency.rounding
                 for currency in self.env["res.currency"].browse(
                     {row["currency_id"] for row in rows}
                 )
             },
+            "company_rounding": company.currency_id.rounding,
         }
 
     @api.model
@@ -231,7 +233,7 @@ class SaleClosingLine(models.Model):
         """
         uoms = sources["uoms"]
         line_uom = uoms[row["product_uom"]]
-        currency = sources["currencies"][row["currency_id"]]
+        rounding = sources["roundings"][row["currency_id"]]
         price = figures_lib.net_price(row["price_unit"], row["discount"])
         if row["id"] in sources["taxes"]:
             price = self._price_excluding_taxes(row, sources["taxes"][row["id"]], price)
@@ -240,7 +242,7 @@ class SaleClosingLine(models.Model):
             quantities["delivered"],
             quantities["invoiced"],
             price,
-            currency.rounding,
+            rounding,
             line_uom.rounding,
         )
         amount_paid = figures_lib.paid_amount(
@@ -253,22 +255,28 @@ class SaleClosingLine(models.Model):
             ],
             line_uom,
             price,
-            currency.rounding,
+            rounding,
         )
         return price, line, amount_paid
 
     @api.model
-    def _prepare_figure_vals(self, company, row, in_period, quantities, amounts, rates):
+    def _prepare_figure_vals(
+        self, company, row, in_period, quantities, amounts, rates, sources=None
+    ):
         """Return the values of one ``sale.closing.line`` (without
         ``period_id``), the amounts also in company currency at the period
         end rate.
 
         :param amounts: ``_get_line_amounts`` of the line
         :param rates: the period-end rates by currency id, the line's among them
+        :param sources: ``_get_figure_sources`` (the company's rounding read
+            there once); without it, read from ``company``
         """
         price, line, amount_paid = amounts
         rate = rates[row["currency_id"]]
-        company_rounding = company.currency_id.rounding
+        company_rounding = (
+            sources["company_rounding"] if sources else company.currency_id.rounding
+        )
 
         def conv(amount):
             return figures_lib.to_company(amount, rate, company_rounding)
