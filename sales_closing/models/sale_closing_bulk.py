@@ -102,6 +102,93 @@ class SaleClosingBulk(models.AbstractModel):
         Model.invalidate_model()
 
     @api.model
+    def _bulk_replace(self, model_name, batches, defaults, key, names):
+        """Make the rows of ``model_name`` of the period ``defaults["period_id"]``
+        those of ``batches`` (lists of values as ``_bulk_insert`` takes them),
+        matched on the column ``key``: a row found again with the same
+        ``names`` values is left as it is, one whose values changed is updated
+        in place (its id and other columns kept), rows no longer there are
+        deleted, new ones inserted.
+
+        The new rows go to a temporary copy of the table (no foreign keys,
+        no index to keep: about a third of the cost of storing them), then
+        one UPDATE, one DELETE and one INSERT reconcile the stored rows with
+        it. A rerun on data that did not change writes nothing.
+        """
+        Model = self.env[model_name]
+        Model.flush_model()
+        cr = self.env.cr
+        temp = SQL.identifier(f"{Model._table}_new")
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", temp))
+        cr.execute(
+            SQL(
+                "CREATE TEMPORARY TABLE %s AS SELECT * FROM %s WITH NO DATA",
+                temp,
+                SQL.identifier(Model._table),
+            )
+        )
+        for batch in batches:
+            self._bulk_insert(model_name, batch, defaults, table=f"{Model._table}_new")
+        # the merge matches the stored rows on ``key``: indexed and analysed,
+        # so that its plan never scans the new rows once per stored row (seen
+        # at 80,000 results: minutes in the DELETE when the statistics were
+        # stale)
+        cr.execute(SQL("CREATE INDEX ON %s (%s)", temp, SQL.identifier(key)))
+        cr.execute(SQL("ANALYZE %s", temp))
+        for query in self._get_merge_queries(Model, temp, key, names, defaults):
+            cr.execute(query)
+        cr.execute(SQL("DROP TABLE %s", temp))
+        Model.invalidate_model()
+
+    @api.model
+    def _get_merge_queries(self, Model, temp, key, names, defaults):
+        """Return the UPDATE, DELETE and INSERT of ``_bulk_replace``."""
+        table = SQL.identifier(Model._table)
+        period = defaults["period_id"]
+        same_key = SQL("r.%s = n.%s", SQL.identifier(key), SQL.identifier(key))
+        columns = [*names, *(name for name in defaults if name not in names)]
+        audit = ["create_uid", "create_date", "write_uid", "write_date"]
+        return [
+            SQL(
+                """UPDATE %(table)s r SET (%(names)s, write_uid, write_date)
+                     = (%(new)s, n.write_uid, n.write_date)
+                     FROM %(temp)s n
+                    WHERE r.period_id = %(period)s AND %(same_key)s
+                      AND (%(stored)s) IS DISTINCT FROM (%(new)s)""",
+                table=table,
+                names=SQL(", ").join(SQL.identifier(name) for name in names),
+                new=SQL(", ").join(SQL.identifier("n", name) for name in names),
+                stored=SQL(", ").join(SQL.identifier("r", name) for name in names),
+                temp=temp,
+                period=period,
+                same_key=same_key,
+            ),
+            SQL(
+                """DELETE FROM %(table)s r
+                    WHERE r.period_id = %(period)s
+                      AND NOT EXISTS (SELECT 1 FROM %(temp)s n WHERE %(same_key)s)""",
+                table=table,
+                temp=temp,
+                period=period,
+                same_key=same_key,
+            ),
+            SQL(
+                """INSERT INTO %(table)s (%(columns)s)
+                   SELECT %(columns)s FROM %(temp)s n
+                    WHERE NOT EXISTS (SELECT 1 FROM %(table)s r
+                                       WHERE r.period_id = %(period)s
+                                         AND %(same_key)s)""",
+                table=table,
+                columns=SQL(", ").join(
+                    SQL.identifier(name) for name in columns + audit
+                ),
+                temp=temp,
+                period=period,
+                same_key=same_key,
+            ),
+        ]
+
+    @api.model
     def _get_column_values(self, field, batch, defaults):
         """Return the values of ``field`` in the rows of ``batch`` (its
         default when the rows leave it out), False as NULL but for booleans."""

@@ -294,67 +294,58 @@ class SaleClosingPeriod(models.Model):
                 yield values
 
     def _store_lines(self, figures):
-        """Replace the reconciliation lines of this period by ``figures``
-        (``sale.closing.line`` values without ``period_id``).
+        """Make the reconciliation lines of this period ``figures``
+        (``sale.closing.line`` values without ``period_id``), matched on
+        their order line: a rerun rewrites only the lines whose figures
+        changed.
 
         Raw SQL: a month holds up to hundreds of thousands of lines, which
         the ORM's ``unlink`` and ``create`` handle at about 1.5 ms a row;
         nothing refers to these rows, and ``_bulk_insert`` writes them as the
-        ORM would.
+        ORM would. The first run inserts them straight away.
         """
         self.ensure_one()
+        Bulk = self.env["sale.closing.bulk"]
+        defaults = {"period_id": self.id, "company_id": self.company_id.id}
         self.env["sale.closing.line"].flush_model()
         self.env.cr.execute(
-            SQL("DELETE FROM sale_closing_line WHERE period_id = %s", self.id)
+            SQL("SELECT 1 FROM sale_closing_line WHERE period_id = %s LIMIT 1", self.id)
         )
-        self.env["sale.closing.bulk"]._bulk_insert(
-            "sale.closing.line",
-            figures,
-            {"period_id": self.id, "company_id": self.company_id.id},
-        )
+        if not self.env.cr.rowcount:
+            Bulk._bulk_insert("sale.closing.line", figures, defaults)
+        elif not figures:
+            self.env.cr.execute(
+                SQL("DELETE FROM sale_closing_line WHERE period_id = %s", self.id)
+            )
+        else:
+            Bulk._bulk_replace(
+                "sale.closing.line",
+                Bulk._iter_batches(figures),
+                defaults,
+                "sale_line_id",
+                list(figures[0]),
+            )
+        self.env["sale.closing.line"].invalidate_model()
         self.invalidate_recordset(["line_ids"])
 
     def _store_results(self, results):
         """Replace the stored results by ``results``, matched on their key:
         a problem found again keeps its record and its waiver (its fields
         updated when they changed), a problem resolved disappears, a new one
-        is added.
-
-        Raw SQL, set-based: the new results go to a temporary copy of the
-        table, then one UPDATE, one DELETE and one INSERT reconcile the stored
-        ones with it (an ORM ``write`` per changed problem costs a query each).
+        is added (``sale.closing.bulk._bulk_replace``: set-based, where an ORM
+        ``write`` per changed problem costs a query each).
         """
         self.ensure_one()
         Result = self.env["sale.closing.check.result"]
         names = Result._get_problem_fields()
-        Result.flush_model()
-        cr = self.env.cr
-        temp = "sale_closing_new_result"
-        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(temp)))
-        cr.execute(
-            SQL(
-                "CREATE TEMPORARY TABLE %s AS SELECT * FROM %s WITH NO DATA",
-                SQL.identifier(temp),
-                SQL.identifier(Result._table),
-            )
-        )
         Bulk = self.env["sale.closing.bulk"]
-        for batch in Bulk._iter_batches(self._iter_result_rows(results, names)):
-            Bulk._bulk_insert(
-                Result._name,
-                batch,
-                {"period_id": self.id, "company_id": self.company_id.id},
-                table=temp,
-            )
-        # the merge below matches the stored results on their key: indexed
-        # and analysed, so that its plan never scans the new results once per
-        # stored result (seen at 80,000 results: minutes in the DELETE when
-        # the statistics of the stored ones were stale)
-        cr.execute(SQL("CREATE INDEX ON %s (key)", SQL.identifier(temp)))
-        cr.execute(SQL("ANALYZE %s", SQL.identifier(temp)))
-        for query in self._get_result_merge_queries(temp, names):
-            cr.execute(query)
-        cr.execute(SQL("DROP TABLE %s", SQL.identifier(temp)))
+        Bulk._bulk_replace(
+            Result._name,
+            Bulk._iter_batches(self._iter_result_rows(results, names)),
+            {"period_id": self.id, "company_id": self.company_id.id},
+            "key",
+            names,
+        )
         self._withdraw_unwaivable_waivers()
         Result.invalidate_model()
         self.invalidate_recordset(["result_ids"])
@@ -408,52 +399,6 @@ class SaleClosingPeriod(models.Model):
                 ),
             )
             self.message_post(body=self.env._(sentence))
-
-    def _get_result_merge_queries(self, temp, names):
-        """Return the UPDATE, DELETE and INSERT that make the stored results
-        of this period those of the temporary table ``temp``."""
-        self.ensure_one()
-        table = SQL.identifier("sale_closing_check_result")
-        stored = SQL(", ").join(SQL.identifier("r", name) for name in names)
-        new = SQL(", ").join(SQL.identifier("n", name) for name in names)
-        columns = [*names, "period_id", "company_id"]
-        audit = ["create_uid", "create_date", "write_uid", "write_date"]
-        return [
-            SQL(
-                """UPDATE %(table)s r SET (%(names)s, write_uid, write_date)
-                     = (%(new)s, n.write_uid, n.write_date)
-                     FROM %(temp)s n
-                    WHERE r.period_id = %(period)s AND r.key = n.key
-                      AND (%(stored)s) IS DISTINCT FROM (%(new)s)""",
-                table=table,
-                names=SQL(", ").join(SQL.identifier(name) for name in names),
-                new=new,
-                stored=stored,
-                temp=SQL.identifier(temp),
-                period=self.id,
-            ),
-            SQL(
-                """DELETE FROM %(table)s r
-                    WHERE r.period_id = %(period)s
-                      AND NOT EXISTS (SELECT 1 FROM %(temp)s n WHERE n.key = r.key)""",
-                table=table,
-                temp=SQL.identifier(temp),
-                period=self.id,
-            ),
-            SQL(
-                """INSERT INTO %(table)s (%(columns)s)
-                   SELECT %(columns)s FROM %(temp)s n
-                    WHERE NOT EXISTS (SELECT 1 FROM %(table)s r
-                                       WHERE r.period_id = %(period)s
-                                         AND r.key = n.key)""",
-                table=table,
-                columns=SQL(", ").join(
-                    SQL.identifier(name) for name in columns + audit
-                ),
-                temp=SQL.identifier(temp),
-                period=self.id,
-            ),
-        ]
 
     @api.model
     def _cron_run_checks(self):

@@ -177,6 +177,53 @@ class TestBulkStorage(PostingCommon):
             self.period_oct._run_checks()
         self.assertFalse(after.exists(), "resolved: the problem disappears")
 
+    def _places(self, period):
+        """{order line: (reconciliation line id, physical row)} of ``period``:
+        an UPDATE moves a row (new ctid), a row left alone stays put."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT sale_line_id, id, ctid::text FROM sale_closing_line "
+            "WHERE period_id = %s",
+            [period.id],
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    def test_rerun_rewrites_only_the_lines_that_changed(self):
+        shop = self._sell("2026-10-05", [(self.product_delivery, 10, 30.0)])
+        other = self._sell("2026-10-08", [(self.product, 7, 12.5)])
+        gone = self._sell("2026-10-09", [(self.product, 2, 50.0)])
+        period = self.period_oct
+        with freeze_time("2026-11-02 08:00:00"):
+            period._run_checks()
+        before = self._places(period)
+        self.assertEqual(set(before), set((shop | other | gone).order_line.ids))
+        self._deliver(shop, 4, "2026-10-06")
+        gone.with_context(disable_cancel_warning=True).action_cancel()
+        with freeze_time("2026-11-02 09:00:00"):
+            period._run_checks()
+        after = self._places(period)
+        self.assertEqual(set(after), set((shop | other).order_line.ids))
+        # delivered since: the same line, updated in place
+        self.assertEqual(after[shop.order_line.id][0], before[shop.order_line.id][0])
+        self.assertNotEqual(after[shop.order_line.id][1], before[shop.order_line.id][1])
+        self.assertRecordValues(
+            period.line_ids.filtered(lambda ln: ln.order_id == shop),
+            [{"qty_delivered": 4.0, "amount_delivered": 120.0}],  # 4 × 30.00
+        )
+        # unchanged: not written at all
+        self.assertEqual(after[other.order_line.id], before[other.order_line.id])
+        # the merged rows are those a first run stores
+        merged = self._rows("sale_closing_line", period.line_ids.ids)
+        self.env.cr.execute(
+            "DELETE FROM sale_closing_line WHERE period_id = %s", [period.id]
+        )
+        period._store_lines(self.env["sale.closing.line"]._get_period_figures(period))
+        fresh = self._rows("sale_closing_line", period.line_ids.ids)
+        self.assertEqual(
+            sorted(merged, key=lambda row: row["sale_line_id"]),
+            sorted(fresh, key=lambda row: row["sale_line_id"]),
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestFlatQueryCounts(PostingCommon):
