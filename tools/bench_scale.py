@@ -206,7 +206,7 @@ def close_undone(env, period):
         with timed_sections(env):
             bench.measure(
                 env.context["bench_size"],
-                "close (checks + posting + reversals)",
+                "close (checks + posting + reversals + pack)",
                 lambda: period.action_advance("invoicing_locked", "closed"),
             )
         savepoint.rollback()

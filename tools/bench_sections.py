@@ -23,8 +23,8 @@ SECTIONS = (
     ("sale.closing.period", "_store_lines", "store the reconciliation lines"),
     ("sale.closing.period", "_store_results", "checks + store their results"),
     ("sale.closing.period", "_store_entry_lines", "entry preview"),
-    ("sale.closing.period", "_post_entries", "post the entries (Odoo's create)"),
-    ("sale.closing.period", "_post_reversals", "reverse them (Odoo's reversal)"),
+    ("sale.closing.period", "_post_entries", "entries + reversals (Odoo's own)"),
+    ("sale.closing.period", "_post_reversals", "  of which the reversals"),
     ("sale.closing.period", "_create_snapshot", "close pack"),
     ("sale.closing.bulk", "_execute_insert", "  of which bulk INSERTs"),
 )
