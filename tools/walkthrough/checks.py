@@ -29,7 +29,7 @@ def show_checks(period):
     ):
         info(f"    - {result.name}")
     lines = period.line_ids
-    info(f"Reconciliation as of {period.date_end}: {len(lines)} order line(s)")
+    info(f"Reconciliation as of {period.date_end}: {count(len(lines), 'order line')}")
     for fname in (
         "amount_ordered_company",
         "amount_delivered_company",

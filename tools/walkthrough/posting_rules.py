@@ -6,7 +6,7 @@ refused; the checks then preview the balanced period-end entries the close
 will post.
 """
 
-from .common import check, expect_refusal, info, step
+from .common import check, count, expect_refusal, info, step
 
 
 def create_accounts(env):
@@ -83,11 +83,12 @@ def show_preview(period, accrued_rule):
     step(f"Preview of what closing {period.name} will post")
     period.action_run_checks()
     for line in period.entry_line_ids:
+        sources = count(len(line.sale_line_ids or line.receivable_line_ids), "source")
         info(
             f"  {line.rule_id.name:<22} {line.account_id.code:<8} "
             f"{(line.partner_id.name or ''):<20} {line.debit:>10,.2f} "
             f"{line.credit:>10,.2f}{'  skipped' if line.skipped else ''}"
-            f"  <- {len(line.sale_line_ids) or len(line.receivable_line_ids)} source(s)"
+            f"  <- {sources}"
         )
     lines = period.entry_line_ids.filtered(lambda line: not line.skipped)
     check(

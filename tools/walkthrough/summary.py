@@ -5,7 +5,7 @@ demo month: lock exceptions, changes logged under them, late documents, and
 Odoo's Sales Lock Date the close left behind.
 """
 
-from .common import banner, check, info
+from .common import banner, check, count, info
 
 
 def summary(env, demo):
@@ -19,11 +19,13 @@ def summary(env, demo):
         info(f"{period.name}  {period._stage_label()}{marker}")
     period = demo.period
     info()
-    info(f"{period.name}: {len(period.exception_ids)} lock exception(s)")
+    info(f"{period.name}: {count(len(period.exception_ids), 'lock exception')}")
     for exception in period.exception_ids:
         info(f"  {exception.display_name}: {exception.state} ({exception.reason})")
-    info(f"{period.name}: {len(period.log_ids)} change(s) logged under exception")
-    info(f"{period.name}: {len(period.late_document_ids)} late document(s)")
+    changes = count(len(period.log_ids), "change")
+    info(f"{period.name}: {changes} logged under exception")
+    late = count(len(period.late_document_ids), "late document")
+    info(f"{period.name}: {late}")
     info(f"Company Sales Lock Date: {demo.company.sale_lock_date}")
     check(
         period.state == "closed" and demo.next_period.state == "open",
