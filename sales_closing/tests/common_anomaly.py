@@ -97,29 +97,38 @@ class AnomalyCommon(ChecksCommon):
     def _post(self, day, partner, user, lines, move_type="out_invoice"):
         """Post an invoice (or credit note) of ``lines`` (product, quantity,
         price[, discount %]) for ``partner`` sold by ``user`` on ``day``."""
+        return self._post_all(day, [(partner, user, lines)], move_type)
+
+    def _post_all(self, day, invoices, move_type="out_invoice"):
+        """Post on ``day``, together, an invoice (or credit note) per
+        ``(partner, user, lines)`` of ``invoices``, as ``_post`` posts one;
+        numbered in that order."""
         with freeze_time(f"{day} 10:00:00"):
-            move = self.env["account.move"].create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_user_id": user.id,
-                    "invoice_date": day,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": line[0].id,
-                                "quantity": line[1],
-                                "price_unit": line[2],
-                                "discount": line[3] if len(line) > 3 else 0.0,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                        for line in lines
-                    ],
-                }
+            moves = self.env["account.move"].create(
+                [
+                    {
+                        "move_type": move_type,
+                        "partner_id": partner.id,
+                        "invoice_user_id": user.id,
+                        "invoice_date": day,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": line[0].id,
+                                    "quantity": line[1],
+                                    "price_unit": line[2],
+                                    "discount": line[3] if len(line) > 3 else 0.0,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                            for line in lines
+                        ],
+                    }
+                    for partner, user, lines in invoices
+                ]
             )
-            move.action_post()
-        return move
+            moves.action_post()
+        return moves
 
     @contextmanager
     def _layers_dated(self, when):
@@ -144,50 +153,50 @@ class AnomalyCommon(ChecksCommon):
         periods = self.periods.filtered(lambda p: p.name[5:] in HISTORY_MONTHS)
         periods._set_stage("open")
         for index, month in enumerate(HISTORY_MONTHS):
-            day = f"2026-{month}-10"
-            self._post(
-                day,
-                self.deco,
-                self.joel,
-                [(self.chair, 10, 100 + (0, -2, 2, 0, -1, 1)[index])],
-            )
-            self._post(
-                day,
-                self.azure,
-                self.joel,
+            # the month's five invoices, posted together
+            self._post_all(
+                f"2026-{month}-10",
                 [
                     (
-                        self.chair,
-                        (50, 150, 80, 200, 30, 120)[index],
-                        100,
-                        (0, 10, 0, 10, 5, 0)[index],
+                        self.deco,
+                        self.joel,
+                        [(self.chair, 10, 100 + (0, -2, 2, 0, -1, 1)[index])],
                     ),
-                    (self.desk, 10, (500, 510, 490, 500, 505, 495)[index]),
-                ],
-            )
-            self._post(
-                day,
-                self.gemini,
-                self.marc,
-                [(self.lamp, (40, 48, 36, 40, 44, 38)[index], 50, 5)],
-            )
-            self._post(
-                day,
-                self.ready,
-                self.marc,
-                [(self.lamp, (40, 36, 44, 42, 38, 40)[index], 50, 5)],
-            )
-            self._post(
-                day,
-                self.lumber,
-                self.anita,
-                [
                     (
-                        self.lamp,
-                        (200, 400, 100, 300, 150, 350)[index],
-                        50,
-                        (0, 10, 0, 10, 5, 0)[index],
-                    )
+                        self.azure,
+                        self.joel,
+                        [
+                            (
+                                self.chair,
+                                (50, 150, 80, 200, 30, 120)[index],
+                                100,
+                                (0, 10, 0, 10, 5, 0)[index],
+                            ),
+                            (self.desk, 10, (500, 510, 490, 500, 505, 495)[index]),
+                        ],
+                    ),
+                    (
+                        self.gemini,
+                        self.marc,
+                        [(self.lamp, (40, 48, 36, 40, 44, 38)[index], 50, 5)],
+                    ),
+                    (
+                        self.ready,
+                        self.marc,
+                        [(self.lamp, (40, 36, 44, 42, 38, 40)[index], 50, 5)],
+                    ),
+                    (
+                        self.lumber,
+                        self.anita,
+                        [
+                            (
+                                self.lamp,
+                                (200, 400, 100, 300, 150, 350)[index],
+                                50,
+                                (0, 10, 0, 10, 5, 0)[index],
+                            )
+                        ],
+                    ),
                 ],
             )
         self._post(
