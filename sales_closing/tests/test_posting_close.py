@@ -17,6 +17,8 @@ from .common_posting import PostingCommon
 
 @tagged("post_install", "-at_install")
 class TestPostingRules(PostingCommon):
+    analytic_shops = True  # Shop A and Shop B on order lines
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
