@@ -17,6 +17,7 @@ from .common_posting import PostingCommon
 
 @tagged("post_install", "-at_install")
 class TestPostingRules(PostingCommon):
+    closing_users = ("closing_manager",)  # the only one its tests use
     analytic_shops = True  # Shop A and Shop B on order lines
 
     @classmethod
