@@ -2,12 +2,14 @@
 command and configuration, the fingerprint that decides when its database is
 updated, and that the plain stage never collects the Odoo tests."""
 
+import datetime
 import importlib.util
 import logging
 import os
 import subprocess
 import sys
 import textwrap
+import types
 
 import addon_fingerprint as fp
 import dev
@@ -68,6 +70,16 @@ def test_pytest_ini_runs_the_odoo_tests_but_not_the_plain_ones():
     assert "addopts = --ignore=sales_closing/tests/plain" in ini
     assert f"cache_dir = {harness.run_dir() / 'pytest-odoo-cache'}" in ini
     assert not any("no:cacheprovider" in line for line in ini)  # --lf works
+
+
+def test_pytest_env_keeps_compiled_modules_in_the_cache_dir_only():
+    odoo_env = {"PYTHONPATH": "/view", "PYTHONDONTWRITEBYTECODE": "1", "TZ": "UTC"}
+    env = pytest_cmd.pytest_env(odoo_env)
+    assert env["PYTHONPATH"] == os.pathsep.join(["/view", str(pytest_cmd.PLUGINS_DIR)])
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["PYTHONPYCACHEPREFIX"] == str(pytest_cmd.work_dir() / "pycache")
+    assert env["TZ"] == "UTC"
+    assert odoo_env["PYTHONDONTWRITEBYTECODE"] == "1"  # Odoo's runs: unchanged
 
 
 def test_odoo_conf_points_pytest_odoo_at_the_cluster(tmp_path):
@@ -299,13 +311,21 @@ def test_plain_stage_never_collects_the_odoo_tests():
 # ---------------------------------------------------- the harness plugin ----
 
 
-def load_test_mode_plugin():
+def load_plugin_module(name):
+    """A module of the harness's pytest plugins, imported from its file (the
+    plugins import each other: their folder is on PYTHONPATH under pytest)."""
+    if str(pytest_cmd.PLUGINS_DIR) not in sys.path:
+        sys.path.append(str(pytest_cmd.PLUGINS_DIR))
     spec = importlib.util.spec_from_file_location(
-        "odoo_test_mode", pytest_cmd.PLUGINS_DIR / f"{pytest_cmd.TEST_MODE_PLUGIN}.py"
+        name, pytest_cmd.PLUGINS_DIR / f"{name}.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_test_mode_plugin():
+    return load_plugin_module(pytest_cmd.TEST_MODE_PLUGIN)
 
 
 def test_an_error_record_fails_the_test_as_in_dev_py_test():
@@ -378,3 +398,66 @@ def test_the_plugin_turns_the_shared_base_on_under_pytest_odoo_only(
     monkeypatch.setenv(plugin.SHARED_BASE_FLAG, "0")  # the user's choice wins
     plugin.pytest_configure(pytestconfig)
     assert os.environ[plugin.SHARED_BASE_FLAG] == "0"
+
+
+# ------------------------------------------------- freezegun's module scan ----
+
+
+def fake_freezegun_api():
+    """freezegun's cache functions as ``freezegun.api`` 1.2 has them: the
+    cache of a module holds (a key, its attributes that are date classes)."""
+    api = types.SimpleNamespace(_GLOBAL_MODULES_CACHE={}, setups=[], checks=[])
+
+    def setup(module):
+        api.setups.append(module.__name__)
+        dated = [(k, v) for k, v in vars(module).items() if v is datetime.date]
+        api._GLOBAL_MODULES_CACHE[module.__name__] = ("key", dated)
+
+    def original(module):
+        api.checks.append(module.__name__)
+        setup(module)
+        return api._GLOBAL_MODULES_CACHE[module.__name__][1]
+
+    api._setup_module_cache = setup
+    api._get_cached_module_attributes = original
+    return api
+
+
+def test_freezegun_cache_is_checked_without_listing_names():
+    scan = load_plugin_module("freezegun_scan")
+    api = fake_freezegun_api()
+    assert scan.install(api)
+    assert scan.install(api)  # twice: installed once
+    module = types.ModuleType("x_dated")
+    module.today = datetime.date
+    get = api._get_cached_module_attributes
+    assert get(module) == [("today", datetime.date)]
+    assert get(module) == [("today", datetime.date)]
+    assert api.setups == ["x_dated"]  # cached
+    module.day = datetime.date  # a name added: read again
+    assert get(module) == [("today", datetime.date), ("day", datetime.date)]
+    del module.today
+    module.other = 1  # one name removed, another added: read again
+    assert get(module) == [("day", datetime.date)]
+    assert api.setups == ["x_dated"] * 3
+    assert api.checks == []
+
+
+def test_freezegun_cache_of_unusual_modules_is_checked_by_freezegun():
+    scan = load_plugin_module("freezegun_scan")
+    api = fake_freezegun_api()
+    scan.install(api)
+    lazy = types.ModuleType("x_lazy")
+    lazy.__dir__ = lambda: ["a"]  # PEP 562: dir() is the module's own
+    not_a_module = types.SimpleNamespace(__name__="x_object")
+    api._get_cached_module_attributes(lazy)
+    api._get_cached_module_attributes(not_a_module)
+    assert api.checks == ["x_lazy", "x_object"]
+    assert scan.module_key(lazy) is scan.module_key(not_a_module) is None
+
+
+def test_freezegun_left_alone_when_shaped_otherwise():
+    scan = load_plugin_module("freezegun_scan")
+    api = types.SimpleNamespace(_get_cached_module_attributes=len)
+    assert not scan.install(api)
+    assert api._get_cached_module_attributes is len

@@ -198,6 +198,19 @@ def pytest_command(
     ]
 
 
+def pytest_env(odoo_env: dict[str, str]) -> dict[str, str]:
+    """The environment of pytest: Odoo's (``runner.env()``), the harness's
+    plugins on ``PYTHONPATH``, and the compiled modules (Odoo's, the add-on's,
+    the tests as pytest rewrites them) kept between runs in the cache dir,
+    never next to their sources (Odoo's runs write none: each run would
+    compile about 1,500 modules and rewrite the tests again, 1.5 s of CPU)."""
+    env = dict(odoo_env)
+    env["PYTHONPATH"] += os.pathsep + str(PLUGINS_DIR)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(work_dir() / "pycache")
+    return env
+
+
 def run_pytest(runner: OdooRunner, user_args: list[str]) -> int:
     """Run pytest attached to the terminal (``--pdb`` works); its exit code."""
     conf, ini = work_dir() / "pytest-odoo.conf", work_dir() / "pytest.ini"
@@ -205,9 +218,7 @@ def run_pytest(runner: OdooRunner, user_args: list[str]) -> int:
     ini.write_text(pytest_ini_text(), encoding="utf-8")
     cmd = pytest_command(runner.python, conf, ini, user_args)
     say("[pytest] " + " ".join(cmd[3:]))
-    env = runner.env()
-    env["PYTHONPATH"] += os.pathsep + str(PLUGINS_DIR)
-    proc = subprocess.Popen(cmd, env=env, cwd=REPO_ROOT)
+    proc = subprocess.Popen(cmd, env=pytest_env(runner.env()), cwd=REPO_ROOT)
     try:
         return proc.wait()
     finally:

@@ -16,14 +16,34 @@ class _Undo(Exception):
     """Raised to roll back what an allowed attempt changed."""
 
 
+#: The closing users of ``SaleClosingCommon``: attribute → (login, groups).
+CLOSING_USERS = {
+    "salesman": (
+        "closing_salesman",
+        "sales_team.group_sale_salesman_all_leads,stock.group_stock_user",
+    ),
+    "billing_user": (
+        "closing_billing",
+        "account.group_account_invoice,sales_team.group_sale_salesman_all_leads,"
+        "stock.group_stock_user",
+    ),
+    "stock_user": ("closing_stock", "stock.group_stock_user"),
+    "closing_manager": (
+        "closing_manager",
+        "sales_closing.group_sale_closing_manager,base.group_user",
+    ),
+}
+
+
 class SaleClosingCommon(AccountTestInvoicingCommon):
     """A company with periods 2026-09 … 2026-12, stock, and users of every
     kind. Documents are made through Odoo's flows at frozen dates."""
 
-    #: Whether setUpClass makes the four closing users (``salesman``,
-    #: ``billing_user``, ``stock_user``, ``closing_manager``). A class whose
-    #: tests use none of them sets it to False: each user costs about as much
-    #: as a tenth of the class's company and chart of accounts.
+    #: Which of the four closing users (``salesman``, ``billing_user``,
+    #: ``stock_user``, ``closing_manager``) setUpClass makes: True for all of
+    #: them, or the names of those the class's tests use (False: none). Each
+    #: user costs about as much as a tenth of the class's company and chart
+    #: of accounts.
     closing_users = True
 
     #: Whether, under ``dev.py pytest``, the class may run on the base that
@@ -77,34 +97,14 @@ class SaleClosingCommon(AccountTestInvoicingCommon):
     @classmethod
     def _create_closing_users(cls):
         """The salesman, billing user, stock user and closing manager of the
-        company (``closing_users``)."""
+        company, or those of them ``closing_users`` names."""
         company_ids = [Command.set(cls.company.ids)]
         user_vals = {"company_id": cls.company.id, "company_ids": company_ids}
-        cls.salesman = new_test_user(
-            cls.env,
-            login="closing_salesman",
-            groups="sales_team.group_sale_salesman_all_leads,stock.group_stock_user",
-            **user_vals,
-        )
-        cls.billing_user = new_test_user(
-            cls.env,
-            login="closing_billing",
-            groups="account.group_account_invoice,sales_team.group_sale_salesman_all_leads,"
-            "stock.group_stock_user",
-            **user_vals,
-        )
-        cls.stock_user = new_test_user(
-            cls.env,
-            login="closing_stock",
-            groups="stock.group_stock_user",
-            **user_vals,
-        )
-        cls.closing_manager = new_test_user(
-            cls.env,
-            login="closing_manager",
-            groups="sales_closing.group_sale_closing_manager,base.group_user",
-            **user_vals,
-        )
+        wanted = cls.closing_users
+        for name, (login, groups) in CLOSING_USERS.items():
+            if wanted is True or name in wanted:
+                user = new_test_user(cls.env, login=login, groups=groups, **user_vals)
+                setattr(cls, name, user)
 
     @classmethod
     def _closing_product(cls, name, **vals):

@@ -94,32 +94,43 @@ class AnomalyCommon(ChecksCommon):
         )
 
     # --- documents ----------------------------------------------------------
-    def _post(self, day, partner, user, lines, move_type="out_invoice"):
+    @classmethod
+    def _post(cls, day, partner, user, lines, move_type="out_invoice"):
         """Post an invoice (or credit note) of ``lines`` (product, quantity,
         price[, discount %]) for ``partner`` sold by ``user`` on ``day``."""
+        return cls._post_all(day, [(partner, user, lines)], move_type)
+
+    @classmethod
+    def _post_all(cls, day, invoices, move_type="out_invoice"):
+        """Post on ``day``, together, an invoice (or credit note) per
+        ``(partner, user, lines)`` of ``invoices``, as ``_post`` posts one;
+        numbered in that order."""
         with freeze_time(f"{day} 10:00:00"):
-            move = self.env["account.move"].create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_user_id": user.id,
-                    "invoice_date": day,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": line[0].id,
-                                "quantity": line[1],
-                                "price_unit": line[2],
-                                "discount": line[3] if len(line) > 3 else 0.0,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                        for line in lines
-                    ],
-                }
+            moves = cls.env["account.move"].create(
+                [
+                    {
+                        "move_type": move_type,
+                        "partner_id": partner.id,
+                        "invoice_user_id": user.id,
+                        "invoice_date": day,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": line[0].id,
+                                    "quantity": line[1],
+                                    "price_unit": line[2],
+                                    "discount": line[3] if len(line) > 3 else 0.0,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                            for line in lines
+                        ],
+                    }
+                    for partner, user, lines in invoices
+                ]
             )
-            move.action_post()
-        return move
+            moves.action_post()
+        return moves
 
     @contextmanager
     def _layers_dated(self, when):
@@ -139,81 +150,83 @@ class AnomalyCommon(ChecksCommon):
         with self._layers_dated(f"{day} 09:00:00"):
             self._inventory(product, qty, day)
 
-    def _history(self):
+    @classmethod
+    def _history(cls):
         """April to September as in the table of the module docstring."""
-        periods = self.periods.filtered(lambda p: p.name[5:] in HISTORY_MONTHS)
+        periods = cls.periods.filtered(lambda p: p.name[5:] in HISTORY_MONTHS)
         periods._set_stage("open")
         for index, month in enumerate(HISTORY_MONTHS):
-            day = f"2026-{month}-10"
-            self._post(
-                day,
-                self.deco,
-                self.joel,
-                [(self.chair, 10, 100 + (0, -2, 2, 0, -1, 1)[index])],
-            )
-            self._post(
-                day,
-                self.azure,
-                self.joel,
+            # the month's five invoices, posted together
+            cls._post_all(
+                f"2026-{month}-10",
                 [
                     (
-                        self.chair,
-                        (50, 150, 80, 200, 30, 120)[index],
-                        100,
-                        (0, 10, 0, 10, 5, 0)[index],
+                        cls.deco,
+                        cls.joel,
+                        [(cls.chair, 10, 100 + (0, -2, 2, 0, -1, 1)[index])],
                     ),
-                    (self.desk, 10, (500, 510, 490, 500, 505, 495)[index]),
-                ],
-            )
-            self._post(
-                day,
-                self.gemini,
-                self.marc,
-                [(self.lamp, (40, 48, 36, 40, 44, 38)[index], 50, 5)],
-            )
-            self._post(
-                day,
-                self.ready,
-                self.marc,
-                [(self.lamp, (40, 36, 44, 42, 38, 40)[index], 50, 5)],
-            )
-            self._post(
-                day,
-                self.lumber,
-                self.anita,
-                [
                     (
-                        self.lamp,
-                        (200, 400, 100, 300, 150, 350)[index],
-                        50,
-                        (0, 10, 0, 10, 5, 0)[index],
-                    )
+                        cls.azure,
+                        cls.joel,
+                        [
+                            (
+                                cls.chair,
+                                (50, 150, 80, 200, 30, 120)[index],
+                                100,
+                                (0, 10, 0, 10, 5, 0)[index],
+                            ),
+                            (cls.desk, 10, (500, 510, 490, 500, 505, 495)[index]),
+                        ],
+                    ),
+                    (
+                        cls.gemini,
+                        cls.marc,
+                        [(cls.lamp, (40, 48, 36, 40, 44, 38)[index], 50, 5)],
+                    ),
+                    (
+                        cls.ready,
+                        cls.marc,
+                        [(cls.lamp, (40, 36, 44, 42, 38, 40)[index], 50, 5)],
+                    ),
+                    (
+                        cls.lumber,
+                        cls.anita,
+                        [
+                            (
+                                cls.lamp,
+                                (200, 400, 100, 300, 150, 350)[index],
+                                50,
+                                (0, 10, 0, 10, 5, 0)[index],
+                            )
+                        ],
+                    ),
                 ],
             )
-        self._post(
-            "2026-06-20", self.lumber, self.anita, [(self.lamp, 10, 50)], "out_refund"
+        cls._post(
+            "2026-06-20", cls.lumber, cls.anita, [(cls.lamp, 10, 50)], "out_refund"
         )
         periods._set_stage("closed")
 
-    def _october(self, below_cost=True):
+    @classmethod
+    def _october(cls, below_cost=True):
         """October as in the table; ``below_cost``: with the 2 chairs at 35."""
         day = "2026-10-15"
-        self._post(day, self.deco, self.joel, [(self.chair, 100, 100)])
-        below_cost = self._post(
+        cls._post(day, cls.deco, cls.joel, [(cls.chair, 100, 100)])
+        below_cost = cls._post(
             day,
-            self.azure,
-            self.joel,
-            [(self.chair, 100, 100, 5), (self.chair, 2, 35 if below_cost else 100)]
-            + [(self.desk, 1, 500)],
+            cls.azure,
+            cls.joel,
+            [(cls.chair, 100, 100, 5), (cls.chair, 2, 35 if below_cost else 100)]
+            + [(cls.desk, 1, 500)],
         )
-        self._post(day, self.gemini, self.marc, [(self.lamp, 40, 50, 40)])
-        self._post(day, self.ready, self.marc, [(self.lamp, 40, 50, 40)])
-        self._post(day, self.lumber, self.anita, [(self.lamp, 250, 50, 5)])
-        self._post(
+        cls._post(day, cls.gemini, cls.marc, [(cls.lamp, 40, 50, 40)])
+        cls._post(day, cls.ready, cls.marc, [(cls.lamp, 40, 50, 40)])
+        cls._post(day, cls.lumber, cls.anita, [(cls.lamp, 250, 50, 5)])
+        cls._post(
             "2026-10-20",
-            self.lumber,
-            self.anita,
-            [(self.lamp, 10, 50, 5)],
+            cls.lumber,
+            cls.anita,
+            [(cls.lamp, 10, 50, 5)],
             "out_refund",
         )
         return below_cost.invoice_line_ids[1]

@@ -16,6 +16,8 @@ from .common_posting import PostingCommon
 
 @tagged("post_install", "-at_install")
 class TestAgingBuckets(PostingCommon):
+    closing_users = False  # its tests use none of them
+
     def _buckets(self, company=None):
         company = company or self.env.company
         self.env.invalidate_all()

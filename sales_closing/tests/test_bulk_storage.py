@@ -17,6 +17,8 @@ AUDIT = ("id", "create_date", "write_date")
 
 @tagged("post_install", "-at_install")
 class TestBulkStorage(PostingCommon):
+    analytic_shops = True  # Shop A and Shop B on order lines
+
     def _rows(self, table, where_ids):
         self.env.flush_all()
         self.env.cr.execute(

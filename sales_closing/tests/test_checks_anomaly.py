@@ -13,11 +13,19 @@ from .common_anomaly import AnomalyCommon
 
 @tagged("post_install", "-at_install")
 class TestSalesAnomaly(AnomalyCommon):
+    """October and its history, built once for the class: the tests only
+    add to them (rolled back after each)."""
+
     closing_users = False  # its tests use none of them
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._history()
+        cls.below_cost = cls._october()  # the Azure line sold below cost
+
     def test_exactly_the_four_anomalies_are_flagged(self):
-        self._history()
-        below_cost = self._october()
+        below_cost = self.below_cost
         results = self._anomalies()
         self.assertEqual(
             sorted(results.mapped("key")),
@@ -33,8 +41,6 @@ class TestSalesAnomaly(AnomalyCommon):
         self.assertEqual(set(results.mapped("severity")), {"warning"})
 
     def test_customer_ten_times_its_usual(self):
-        self._history()
-        self._october()
         deco = self._one(self._anomalies(), f"sales_anomaly:customer:{self.deco.id}")
         # sales 1,000 980 1,020 1,000 990 1,010: median 1,000; deviations
         # 0 20 20 0 10 10 -> MAD 10; October 10,000:
@@ -56,8 +62,6 @@ class TestSalesAnomaly(AnomalyCommon):
         )
 
     def test_category_ninety_percent_down(self):
-        self._history()
-        self._october()
         desks = self._one(self._anomalies(), f"sales_anomaly:category:{self.desks.id}")
         # sales 5,000 5,100 4,900 5,000 5,050 4,950: median 5,000; deviations
         # 0 100 100 0 50 50 -> MAD 50; October 500 (-90 %):
@@ -75,8 +79,6 @@ class TestSalesAnomaly(AnomalyCommon):
         )
 
     def test_salesperson_discount_rate_five_to_forty_percent(self):
-        self._history()
-        self._october()
         marc = self._one(self._anomalies(), f"sales_anomaly:salesperson:{self.marc.id}")
         # Marc sells 80 84 80 82 82 78 lamps at 50.00 less 5 %: 47.50 each,
         # sales 3,800 3,990 3,800 3,895 3,895 3,705 -> median 3,847.50,
@@ -102,8 +104,7 @@ class TestSalesAnomaly(AnomalyCommon):
         )
 
     def test_line_below_cost(self):
-        self._history()
-        line = self._october()
+        line = self.below_cost
         result = self._one(self._anomalies(), f"sales_anomaly:below_cost:{line.id}")
         # 2 chairs at 35.00 against a standard price of 40.00: 10.00 below
         # cost; the chairs were never in stock (no valuation layer): the
@@ -131,8 +132,6 @@ class TestSalesAnomaly(AnomalyCommon):
 
     def test_usual_figures_are_not_flagged(self):
         """The near misses of the scenario, worked by hand."""
-        self._history()
-        self._october()
         results = self._anomalies()
         # Lamps: Marc's extra discount weighs on the category, but Lumber's
         # discounts always varied: rates 1.43 0.87 2.22 1.07 1.77 0.91 % ...
@@ -153,8 +152,6 @@ class TestSalesAnomaly(AnomalyCommon):
             )
 
     def test_lower_minimum_amount_flags_marc_customers(self):
-        self._history()
-        self._october()
         self.company.sale_closing_anomaly_min_amount = 600.0
         keys = self._anomalies().mapped("key")
         # 0.35 * 2,000 = 700.00 at stake on Gemini's and Ready Mat's discount
@@ -162,8 +159,6 @@ class TestSalesAnomaly(AnomalyCommon):
         self.assertIn(f"sales_anomaly:customer:{self.ready.id}", keys)
 
     def test_fewer_periods_compared(self):
-        self._history()
-        self._october()
         settings = Form(self.env["res.config.settings"].sudo())
         settings.sale_closing_anomaly_months = 3
         settings.save().execute()
@@ -173,8 +168,6 @@ class TestSalesAnomaly(AnomalyCommon):
         self.assertIn("against a median of $\xa01,000.00 over 3 months", deco.name)
 
     def test_rerun_keeps_the_waiver(self):
-        self._history()
-        self._october()
         deco = self._one(self._anomalies(), f"sales_anomaly:customer:{self.deco.id}")
         deco._waive("Deco Addict opened a new store")
         again = self._one(self._anomalies(), f"sales_anomaly:customer:{self.deco.id}")
@@ -183,8 +176,6 @@ class TestSalesAnomaly(AnomalyCommon):
 
     # --- new customers --------------------------------------------------------
     def test_new_customer_over_five_times_the_minimum(self):
-        self._history()
-        self._october()
         newcomer, small = self.env["res.partner"].create(
             [{"name": "Newcomer"}, {"name": "Small Newcomer"}]
         )
@@ -215,8 +206,6 @@ class TestSalesAnomaly(AnomalyCommon):
         back = self.env["res.partner"].create({"name": "Back Again"})
         self._post("2026-01-15", back, self.joel, [(self.chair, 1, 100)])
         self.periods.filtered(lambda p: p.name == "2026-01")._set_stage("closed")
-        self._history()
-        self._october()
         self._post("2026-10-16", back, self.joel, [(self.chair, 60, 100)])
         results = self._anomalies()
         self.assertNotIn(f"sales_anomaly:new_customer:{back.id}", results.mapped("key"))
@@ -228,30 +217,6 @@ class TestSalesAnomaly(AnomalyCommon):
             result.name,
         )
         self.assertEqual(result.score, 9999.9)
-
-    # --- no history -----------------------------------------------------------
-    def test_month_without_history_flags_nothing_but_says_so(self):
-        self._october(below_cost=False)
-        results = self._anomalies()
-        self.assertRecordValues(
-            results, [{"key": "sales_anomaly:history", "severity": "info"}]
-        )
-        self.assertEqual(
-            results.name,
-            "2026-10 has no sales history: no previous period holds posted "
-            "customer invoices, so nothing was compared.",
-        )
-
-    def test_two_months_of_history_are_not_enough(self):
-        periods = self.periods.filtered(lambda p: p.name in ("2026-08", "2026-09"))
-        periods._set_stage("open")
-        for day in ("2026-08-10", "2026-09-10"):
-            self._post(day, self.deco, self.joel, [(self.chair, 10, 100)])
-        periods._set_stage("closed")
-        self._post("2026-10-10", self.deco, self.joel, [(self.chair, 100, 100)])
-        results = self._anomalies()
-        self.assertEqual(results.mapped("key"), ["sales_anomaly:history"])
-        self.assertIn("only 2 previous periods with sales", results.name)
 
     # --- settings -------------------------------------------------------------
     def test_settings_are_validated(self):
@@ -269,8 +234,6 @@ class TestSalesAnomaly(AnomalyCommon):
 
     # --- cost -----------------------------------------------------------------
     def test_query_count_does_not_grow_with_lines(self):
-        self._history()
-        self._october()
         check = self._check("sales_anomaly")
         period = self.period_oct
 
@@ -317,3 +280,33 @@ class TestSalesAnomaly(AnomalyCommon):
             )
         )
         self.assertTrue(math.isfinite(sum(r.get("amount", 0.0) for r in second)))
+
+
+@tagged("post_install", "-at_install")
+class TestSalesAnomalyWithoutHistory(AnomalyCommon):
+    """Months with no history or too little of it."""
+
+    closing_users = False  # its tests use none of them
+
+    def test_month_without_history_flags_nothing_but_says_so(self):
+        self._october(below_cost=False)
+        results = self._anomalies()
+        self.assertRecordValues(
+            results, [{"key": "sales_anomaly:history", "severity": "info"}]
+        )
+        self.assertEqual(
+            results.name,
+            "2026-10 has no sales history: no previous period holds posted "
+            "customer invoices, so nothing was compared.",
+        )
+
+    def test_two_months_of_history_are_not_enough(self):
+        periods = self.periods.filtered(lambda p: p.name in ("2026-08", "2026-09"))
+        periods._set_stage("open")
+        for day in ("2026-08-10", "2026-09-10"):
+            self._post(day, self.deco, self.joel, [(self.chair, 10, 100)])
+        periods._set_stage("closed")
+        self._post("2026-10-10", self.deco, self.joel, [(self.chair, 100, 100)])
+        results = self._anomalies()
+        self.assertEqual(results.mapped("key"), ["sales_anomaly:history"])
+        self.assertIn("only 2 previous periods with sales", results.name)

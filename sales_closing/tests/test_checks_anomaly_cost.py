@@ -19,6 +19,8 @@ from .common_anomaly import AnomalyCommon
 
 @tagged("post_install", "-at_install")
 class TestSalesAnomalyCost(AnomalyCommon):
+    closing_users = False  # its tests use none of them
+
     # --- helpers ------------------------------------------------------------
     def _costed(self, name, method, cost):
         category = self.env["product.category"].create(

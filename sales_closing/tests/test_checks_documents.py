@@ -17,6 +17,8 @@ from .common_checks import ChecksCommon
 class TestChecksDocuments(ChecksCommon):
     """The checks on deliveries, invoices and order lines of October."""
 
+    closing_users = False  # its tests use none of them
+
     # --- 4. late deliveries -------------------------------------------------
     def test_late_delivery_open_at_period_end(self):
         order = self._sell_product()

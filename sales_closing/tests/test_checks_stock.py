@@ -14,6 +14,8 @@ from .common_checks import ChecksCommon
 class TestChecksStock(ChecksCommon):
     """The checks on the stock of October."""
 
+    closing_users = False  # its tests use none of them
+
     # --- helpers ------------------------------------------------------------
     def _new_storable(self, name, categ=None):
         vals = {"list_price": 10.0}

@@ -16,6 +16,8 @@ from .common_posting import PostingCommon
 
 @tagged("post_install", "-at_install")
 class TestConfiguration(PostingCommon):
+    closing_users = False  # its tests use none of them
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

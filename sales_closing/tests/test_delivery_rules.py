@@ -11,6 +11,8 @@ from .common import SaleClosingCommon
 
 @tagged("post_install", "-at_install")
 class TestDeliveryRules(SaleClosingCommon):
+    closing_users = False  # its tests use none of them
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -32,33 +32,40 @@ class FiguresCommon(SaleClosingCommon):
         cls.uom_dozen = cls.env.ref("uom.product_uom_dozen")
         cls.uom_unit = cls.env.ref("uom.product_uom_unit")
 
-    def _sell(self, day, lines, pricelist=None, confirm=True):
-        """Order ``lines`` (product, qty, price[, extra values]) on ``day``."""
+    def _sell(self, day, lines, pricelist=None, confirm=True, count=1):
+        """Order ``lines`` (product, qty, price[, extra values]) on ``day``;
+        ``count`` such orders, made together."""
         with freeze_time(f"{day} 10:00:00"):
-            vals = {
-                "partner_id": self.partner_a.id,
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": line[0].id,
-                            "product_uom_qty": line[1],
-                            "price_unit": line[2],
-                            "tax_id": [Command.clear()],
-                            **(line[3] if len(line) > 3 else {}),
-                        }
-                    )
-                    for line in lines
-                ],
-            }
-            if pricelist:
-                vals["pricelist_id"] = pricelist.id
-            order = self.env["sale.order"].create(vals)
-            for line, values in zip(order.order_line, lines, strict=True):
+            vals_list = [self._order_vals(lines, pricelist) for _i in range(count)]
+            order = self.env["sale.order"].create(vals_list)
+            for line, values in zip(order.order_line, lines * count, strict=True):
                 # the pricelist recomputes prices: keep the hand-worked ones
                 line.price_unit = values[2]
             if confirm:
                 order.action_confirm()
         return order
+
+    @classmethod
+    def _order_vals(cls, lines, pricelist=None):
+        """The values of an order of ``lines`` for Customer A (``_sell``)."""
+        vals = {
+            "partner_id": cls.partner_a.id,
+            "order_line": [
+                Command.create(
+                    {
+                        "product_id": line[0].id,
+                        "product_uom_qty": line[1],
+                        "price_unit": line[2],
+                        "tax_id": [Command.clear()],
+                        **(line[3] if len(line) > 3 else {}),
+                    }
+                )
+                for line in lines
+            ],
+        }
+        if pricelist:
+            vals["pricelist_id"] = pricelist.id
+        return vals
 
     def _invoice_qty(self, order, day, qty_by_product=None, post=True):
         """Invoice the order on ``day``, overriding quantities per product."""
@@ -97,14 +104,20 @@ class FiguresCommon(SaleClosingCommon):
 
     def _make_orders(self, count):
         """Orders of two lines each: 4 of 10 delivered on a line invoiced on
-        delivery, 4 of 5 on a line invoiced on order; all invoiced on Oct 7."""
-        for _index in range(count):
-            order = self._sell(
-                "2026-10-05",
-                [(self.product_delivery, 10, 30.0), (self.product, 5, 100.0)],
-            )
-            self._deliver(order, 4, "2026-10-06")
-            self._invoice_qty(order, "2026-10-07")
+        delivery, 4 of 5 on a line invoiced on order; all invoiced on Oct 7,
+        one invoice each. Made together (one create, one validation of the
+        deliveries, one invoicing), not one by one: the same documents."""
+        orders = self._sell(
+            "2026-10-05",
+            [(self.product_delivery, 10, 30.0), (self.product, 5, 100.0)],
+            count=count,
+        )
+        self._deliver(orders, 4, "2026-10-06")
+        with freeze_time("2026-10-07 14:00:00"):
+            invoices = orders._create_invoices(grouped=True)  # one per order
+            invoices.invoice_date = fields.Date.to_date("2026-10-07")
+            invoices.action_post()
+        self.assertEqual(len(invoices), count)
 
     def _figures(self, period=None):
         rows = self.env["sale.closing.line"]._get_period_figures(

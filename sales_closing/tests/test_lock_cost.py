@@ -16,6 +16,8 @@ from .common_locks import locks_bypassed
 
 @tagged("post_install", "-at_install")
 class TestLockQueryCount(SaleClosingCommon):
+    closing_users = False  # its tests use none of them
+
     def _queries(self, func):
         self.env.flush_all()
         start = self.env.cr.sql_log_count

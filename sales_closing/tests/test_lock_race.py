@@ -20,6 +20,8 @@ from .common import SaleClosingCommon
 
 @tagged("post_install", "-at_install")
 class TestLockRace(SaleClosingCommon):
+    closing_users = False  # its tests use none of them
+
     # a connection of its own waits on the period's advisory lock, which the
     # base shared under pytest keeps while it lives (see shared_base)
     shared_base = False

@@ -51,6 +51,8 @@ class TestPackFiles(PackCommon, HttpCase):
     """An HTTP case: wkhtmltopdf fetches the report's assets from the test
     server, which must see the test transaction."""
 
+    closing_users = ("closing_manager",)  # the only one its tests use
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -15,6 +15,8 @@ from .common_pack import PackCommon
 
 @tagged("post_install", "-at_install")
 class TestPackSummary(PackCommon):
+    closing_users = False  # its tests use none of them
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

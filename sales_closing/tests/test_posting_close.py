@@ -17,6 +17,9 @@ from .common_posting import PostingCommon
 
 @tagged("post_install", "-at_install")
 class TestPostingRules(PostingCommon):
+    closing_users = ("closing_manager",)  # the only one its tests use
+    analytic_shops = True  # Shop A and Shop B on order lines
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -14,6 +14,8 @@ from .common import SaleClosingCommon
 
 @tagged("post_install", "-at_install")
 class TestUninstallHook(SaleClosingCommon):
+    closing_users = False  # its tests use none of them
+
     def test_lock_date_walked_back_through_every_locked_period(self):
         self.company.sale_lock_date = datetime.date(2026, 8, 15)
         self._stage(self.period_oct, "closed")

@@ -22,7 +22,11 @@ Odoo's own runner (``--test-tags``) puts it in:
   cursor whose work is rolled back when the class ends (see the add-on's
   ``tests/shared_base.py``): ``$SALES_CLOSING_SHARED_BASE`` is set to ``1``
   unless it is set already (``0`` turns it off); the base is released before
-  a class that does not run on it and at the end of the session.
+  a class that does not run on it and at the end of the session;
+
+- freezegun checks its cache of each module's date and time references in
+  constant time rather than by listing every module's names at every
+  ``freeze_time`` (``freezegun_scan.py``): the same references are patched.
 
 It is a plugin of the harness, not a ``conftest.py`` in the add-on's tests:
 pytest imports such a conftest before pytest-odoo maps the add-on to
@@ -35,6 +39,7 @@ import logging
 import os
 import sys
 
+import freezegun_scan
 import pytest
 
 
@@ -70,6 +75,7 @@ SHARED_BASE_MODULE = "odoo.addons.sales_closing.tests.shared_base"
 def pytest_configure(config):
     if under_pytest_odoo(config):
         os.environ.setdefault(SHARED_BASE_FLAG, "1")
+        freezegun_scan.install()
 
 
 def _shared_base():
