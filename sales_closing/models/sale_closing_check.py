@@ -232,6 +232,13 @@ class SaleClosingCheck(models.Model):
         currency_id = period.company_id.currency_id.id
         return lambda amount: {"amount": amount, "currency": currency_id}
 
+    def _number(self, value, digits, sign=False, suffix=""):
+        """Return the number ``value`` as a sentence parameter: written with
+        ``digits`` decimals (and its sign when ``sign``, ``+`` included),
+        then ``suffix``, in the reader's language's way (``1,234.5`` in
+        English, ``1.234,5`` in German)."""
+        return {"number": value, "digits": digits, "sign": sign, "suffix": suffix}
+
     def _date(self, value):
         """Return the date ``value`` as a sentence parameter (written in the
         reader's language); an empty text for no date."""

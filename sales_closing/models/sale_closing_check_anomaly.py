@@ -286,11 +286,19 @@ class SaleClosingCheck(models.Model):
             )
             difference = self._amount(period, flag.value - flag.median)
         elif flag.figure in ("discount", "returns"):
-            value, center = f"{flag.value:.1%}", f"{flag.median:.1%}"
-            difference = f"{(flag.value - flag.median) * 100:+.1f} pt"
+            value, center = (
+                self._number(flag.value * 100, 1, suffix="%"),
+                self._number(flag.median * 100, 1, suffix="%"),
+            )
+            difference = self._number(
+                (flag.value - flag.median) * 100, 1, sign=True, suffix=" pt"
+            )
         else:
-            value, center = f"{flag.value:,.2f}", f"{flag.median:,.2f}"
-            difference = f"{flag.value - flag.median:+,.2f}"
+            value, center = (
+                self._number(flag.value, 2),
+                self._number(flag.median, 2),
+            )
+            difference = self._number(flag.value - flag.median, 2, sign=True)
         figure = {
             "sales": _lt("sales"),
             "quantity": _lt("quantity"),
@@ -299,7 +307,7 @@ class SaleClosingCheck(models.Model):
             "returns": _lt("return rate"),
         }[flag.figure]
         score = (
-            f"{flag.score:+.1f}"
+            self._number(flag.score, 1, sign=True)
             if math.isfinite(flag.score)
             else _lt("infinite, the history never varied")
         )

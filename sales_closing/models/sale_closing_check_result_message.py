@@ -7,11 +7,12 @@ the language of whoever reads it, amounts and dates formatted that
 language's way, translated record names read once per model."""
 
 import datetime
+import math
 import re
 from decimal import Decimal
 
 from odoo import api, fields, models
-from odoo.tools import format_amount, format_date, get_lang
+from odoo.tools import format_amount, format_date, formatLang, get_lang
 from odoo.tools.translate import LazyGettext, get_translation
 
 from ..lib import figures as figures_lib
@@ -129,6 +130,8 @@ class SaleClosingCheckResult(models.Model):
                 if param["date"] not in dates:
                     dates[param["date"]] = format_date(self.env, param["date"])
                 return dates[param["date"]]
+            if "number" in param:
+                return self._format_number(param)
             return param
 
         def sentence(message):
@@ -139,6 +142,19 @@ class SaleClosingCheckResult(models.Model):
             return re.sub(r"[ \t\n]+", " ", sentence(message)).strip()
 
         return render
+
+    @api.model
+    def _format_number(self, param):
+        """Write a number parameter (``sale.closing.check._number``) in this
+        environment's language."""
+        number, digits = param["number"], param["digits"]
+        if not param.get("sign"):
+            text = formatLang(self.env, number, digits=digits)
+        else:
+            # as Python's "+" format: "+35.0", "-20.6", "-0.0" for -0.04
+            sign = "-" if math.copysign(1.0, number) < 0 else "+"
+            text = sign + formatLang(self.env, abs(number), digits=digits)
+        return text + param.get("suffix", "")
 
     @api.model
     def _get_currency_formatter(self, currency):

@@ -103,6 +103,25 @@ class TestSalesAnomaly(AnomalyCommon):
             "varied).",
         )
 
+    def test_numbers_written_the_readers_way(self):
+        """The rates, prices and scores of a problem are written as its
+        reader writes numbers, as its amounts are: a German reader sees
+        decimal commas; the stored name stays as the run wrote it."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        marc = self._one(self._anomalies(), f"sales_anomaly:salesperson:{self.marc.id}")
+        german = marc.with_context(lang="de_DE").problem_text
+        for part in (
+            "2.400,00",  # sales, an amount
+            "-20,6)",  # robust z-score
+            "price 30,00 against a median of 47,50",
+            "(difference -17,50,",
+            "discount rate 40,0% against a median of 5,0%",
+            "(difference +35,0 pt,",
+        ):
+            self.assertIn(part, german)
+        self.assertIn("discount rate 40.0% against a median of 5.0%", marc.name)
+        self.assertEqual(marc.with_context(lang="en_US").problem_text, marc.name)
+
     def test_line_below_cost(self):
         line = self.below_cost
         result = self._one(self._anomalies(), f"sales_anomaly:below_cost:{line.id}")
