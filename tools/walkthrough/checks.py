@@ -9,7 +9,7 @@ import datetime
 
 from odoo import Command
 
-from .common import advance, check, expect_refusal, info, step
+from .common import advance, check, counted, expect_refusal, info, step
 
 
 def show_checks(period):
@@ -29,7 +29,7 @@ def show_checks(period):
     ):
         info(f"    - {result.name}")
     lines = period.line_ids
-    info(f"Reconciliation as of {period.date_end}: {count(len(lines), 'order line')}")
+    info(f"Reconciliation as of {period.date_end}: {counted(len(lines), 'order line')}")
     for fname in (
         "amount_ordered_company",
         "amount_delivered_company",

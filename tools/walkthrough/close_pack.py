@@ -8,7 +8,7 @@ Reopening and closing again makes version 2 and leaves version 1 and its
 files as they were.
 """
 
-from .common import check, count, info, step
+from .common import check, counted, info, step
 
 
 def show_pack(snapshot):
@@ -47,7 +47,7 @@ def close_pack(env, demo):
     info(f"Verify: {message}")
     check(matches, "the stored payload should match its fingerprint")
     changes = period._check_drift()
-    moved = count(len(changes), "figure")
+    moved = counted(len(changes), "figure")
     info(f"Check for Drift: {moved} moved ({period.drift_state})")
     check(
         not changes and period.drift_state == "none", "no drift right after the close"
@@ -73,7 +73,7 @@ def close_pack_again(env, demo):
     info(f"Verify version 2: {message}")
     check(matches, "version 2 should verify")
     changes = period._check_drift()
-    moved = count(len(changes), "figure")
+    moved = counted(len(changes), "figure")
     info(f"Check for Drift: {moved} moved ({period.drift_state})")
     check(not changes, "no drift right after closing again")
     env.cr.commit()

@@ -43,9 +43,9 @@ def step(text):
     print(f"\n-- {text}")
 
 
-def count(number, noun, plural=None):
+def counted(number, noun, plural=None):
     """``number`` and ``noun``, in the plural unless it is one:
-    ``count(1, "late document")`` is "1 late document", 3 "3 late documents"."""
+    ``counted(1, "late document")`` is "1 late document", 3 "3 late documents"."""
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 

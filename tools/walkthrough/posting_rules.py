@@ -6,7 +6,7 @@ refused; the checks then preview the balanced period-end entries the close
 will post.
 """
 
-from .common import check, count, expect_refusal, info, step
+from .common import check, counted, expect_refusal, info, step
 
 
 def create_accounts(env):
@@ -83,7 +83,7 @@ def show_preview(period, accrued_rule):
     step(f"Preview of what closing {period.name} will post")
     period.action_run_checks()
     for line in period.entry_line_ids:
-        sources = count(len(line.sale_line_ids or line.receivable_line_ids), "source")
+        sources = counted(len(line.sale_line_ids or line.receivable_line_ids), "source")
         info(
             f"  {line.rule_id.name:<22} {line.account_id.code:<8} "
             f"{(line.partner_id.name or ''):<20} {line.debit:>10,.2f} "

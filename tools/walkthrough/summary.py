@@ -5,7 +5,7 @@ demo month: lock exceptions, changes logged under them, late documents, and
 Odoo's Sales Lock Date the close left behind.
 """
 
-from .common import banner, check, count, info
+from .common import banner, check, counted, info
 
 
 def summary(env, demo):
@@ -19,12 +19,12 @@ def summary(env, demo):
         info(f"{period.name}  {period._stage_label()}{marker}")
     period = demo.period
     info()
-    info(f"{period.name}: {count(len(period.exception_ids), 'lock exception')}")
+    info(f"{period.name}: {counted(len(period.exception_ids), 'lock exception')}")
     for exception in period.exception_ids:
         info(f"  {exception.display_name}: {exception.state} ({exception.reason})")
-    changes = count(len(period.log_ids), "change")
+    changes = counted(len(period.log_ids), "change")
     info(f"{period.name}: {changes} logged under exception")
-    late = count(len(period.late_document_ids), "late document")
+    late = counted(len(period.late_document_ids), "late document")
     info(f"{period.name}: {late}")
     info(f"Company Sales Lock Date: {demo.company.sale_lock_date}")
     check(
