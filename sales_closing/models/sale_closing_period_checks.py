@@ -3,6 +3,7 @@
 """The pre-close checks of a period: run them, store the reconciliation
 lines and the results (keeping waivers), summarise them, and the nightly run."""
 
+import contextlib
 import datetime
 
 from markupsafe import Markup, escape
@@ -225,15 +226,35 @@ class SaleClosingPeriod(models.Model):
             )
         self._lock_for_change(neighbours=False)
         period = self.sudo()
-        data = period._get_check_data()
-        period._store_lines(data["figures"])
-        period._store_results(period._iter_results(data))
-        period._store_entry_lines()
+        with period._without_jit():
+            data = period._get_check_data()
+            period._store_lines(data["figures"])
+            period._store_results(period._iter_results(data))
+            period._store_entry_lines()
         period.write(
             {"checks_date": fields.Datetime.now(), "checks_user_id": self.env.uid}
         )
         period._log_checks_run()
         return True
+
+    @contextlib.contextmanager
+    def _without_jit(self):
+        """Run the block with PostgreSQL's JIT compilation off (``SET LOCAL``,
+        the previous setting put back after it).
+
+        The checks' few big queries are planned above ``jit_above_cost`` at
+        100,000 lines, and PostgreSQL then spends longer compiling them than
+        running them (the below-cost query: 0.78 s of JIT in 1.40 s). If the
+        block fails, the rollback that follows undoes the ``SET LOCAL``."""
+        cr = self.env.cr
+        cr.execute(SQL("SELECT current_setting('jit', true)"))
+        previous = cr.fetchone()[0]
+        if previous is None:  # a server without the setting
+            yield
+            return
+        cr.execute(SQL("SET LOCAL jit = off"))
+        yield
+        cr.execute(SQL("SELECT set_config('jit', %s, true)", previous))
 
     def _log_checks_run(self):
         """Say in the chatter who ran the checks and what they found."""

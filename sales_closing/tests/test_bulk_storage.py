@@ -5,6 +5,7 @@ as the ORM would store them; reruns keep, update and drop results as before;
 the checks, the preview and the close cost as many queries at any size."""
 
 from contextlib import nullcontext
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -178,6 +179,34 @@ class TestBulkStorage(PostingCommon):
         with freeze_time("2026-11-02 10:00:00"):
             self.period_oct._run_checks()
         self.assertFalse(after.exists(), "resolved: the problem disappears")
+
+    def _jit(self):
+        self.env.cr.execute("SHOW jit")
+        return self.env.cr.fetchone()[0]
+
+    def test_checks_run_without_jit_and_put_it_back(self):
+        self._sell("2026-10-05", [(self.product, 2, 10.0)])
+        period = self.period_oct
+        self.env.cr.execute("SET LOCAL jit = on")
+        seen = []
+        Period = type(period)
+        get_check_data = Period._get_check_data
+
+        def spy(record):
+            seen.append(self._jit())
+            return get_check_data(record)
+
+        with patch.object(Period, "_get_check_data", spy):
+            with freeze_time("2026-11-02 08:00:00"):
+                period._run_checks()
+        self.assertEqual(seen, ["off"])
+        self.assertEqual(self._jit(), "on", "put back after the checks")
+        # a failure inside: the rollback to the savepoint undoes it
+        with self.assertRaises(ZeroDivisionError), self.env.cr.savepoint():
+            with period._without_jit():
+                self.assertEqual(self._jit(), "off")
+                _nothing = 1 / 0
+        self.assertEqual(self._jit(), "on")
 
     def _places(self, period):
         """{order line: (reconciliation line id, physical row)} of ``period``:
